@@ -1,0 +1,76 @@
+"""Shared fixtures: one user per role, logged-in clients, the studio settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.models import ConflictPolicy, StudioSettings
+from tests import factories
+
+
+@pytest.fixture
+def manager_user(db):
+    return factories.manager(username="manager")
+
+
+@pytest.fixture
+def front_desk_user(db):
+    return factories.front_desk(username="frontdesk")
+
+
+@pytest.fixture
+def photographer_user(db):
+    return factories.photographer(username="photographer")
+
+
+@pytest.fixture
+def assistant_user(db):
+    return factories.assistant(username="assistant")
+
+
+def _logged_in(client_class, user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def manager_client(manager_user):
+    return _logged_in(None, manager_user)
+
+
+@pytest.fixture
+def front_desk_client(front_desk_user):
+    return _logged_in(None, front_desk_user)
+
+
+@pytest.fixture
+def photographer_client(photographer_user):
+    return _logged_in(None, photographer_user)
+
+
+@pytest.fixture
+def studio_settings(db) -> StudioSettings:
+    return StudioSettings.load()
+
+
+@pytest.fixture
+def block_conflicts(studio_settings):
+    studio_settings.conflict_policy = ConflictPolicy.BLOCK
+    studio_settings.save()
+    return studio_settings
+
+
+@pytest.fixture
+def ask_conflicts(studio_settings):
+    studio_settings.conflict_policy = ConflictPolicy.ASK
+    studio_settings.save()
+    return studio_settings
+
+
+@pytest.fixture(autouse=True)
+def _studio_time_zone(settings):
+    # Tests pin the zone so DST dates are known (US: Mar 8 / Nov 1 2026).
+    settings.TIME_ZONE = "America/Chicago"
