@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from studio.models import ConflictPolicy, StudioSettings
@@ -68,6 +70,41 @@ def ask_conflicts(studio_settings):
     studio_settings.conflict_policy = ConflictPolicy.ASK
     studio_settings.save()
     return studio_settings
+
+
+def ensure_reference_data() -> None:
+    """Statuses, groups and the settings row that migrations create.
+
+    Transactional tests (live_server, races) flush every table afterwards;
+    later tests must still find the data a migrated database always has.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from sessions.models import SessionStatus
+
+    if SessionStatus.objects.exists() and Group.objects.exists() and StudioSettings.objects.exists():
+        return
+    for name in ("0003_statuses", "0004_groups"):
+        module = importlib.import_module(f"sessions.migrations.{name}")
+        forward = module.Migration.operations[0].code
+        forward(apps, None)
+    StudioSettings.load()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)
