@@ -57,20 +57,22 @@ class Client(models.Model):
     def __str__(self) -> str:
         return f"{self.last_name}, {self.first_name}" if self.first_name else self.last_name
 
+    def save(self, *args, **kwargs):
+        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digits"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
     def full_address(self) -> str:
-        line2 = " ".join(p for p in [self.city + ("," if self.city and self.state else ""), self.state, self.postal_code] if p)
-        return "\n".join(p for p in [self.address, line2] if p)
+        city = f"{self.city}," if self.city and self.state else self.city
+        line2 = " ".join(part for part in (city, self.state, self.postal_code) if part)
+        return "\n".join(part for part in (self.address, line2) if part)
 
-    def save(self, *args, **kwargs):
-        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())
-        if kwargs.get("update_fields") is not None and "phone" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_digits"}
-        super().save(*args, **kwargs)
 
 
 class Relationship(models.TextChoices):

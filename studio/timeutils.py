@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -26,7 +25,7 @@ def make_local(day: date, at: time) -> datetime:
     tz = studio_tz()
     naive = datetime.combine(day, at.replace(tzinfo=None, fold=0))
     aware = naive.replace(tzinfo=tz)
-    roundtrip = aware.astimezone(dt_timezone.utc).astimezone(tz)
+    roundtrip = aware.astimezone(UTC).astimezone(tz)
     if roundtrip.replace(tzinfo=None) != naive:
         raise NonexistentTime(
             f"{at:%I:%M %p} does not exist on {day:%B %d, %Y}: the clocks go forward that night."
