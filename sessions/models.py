@@ -229,9 +229,12 @@ class SessionParticipant(models.Model):
 class CalendarEventQuerySet(models.QuerySet):
     def on_calendar(self):
         """Visible events of sessions on the calendar; extra rows only with advanced options on."""
-        return self.filter(
-            hidden=False, session__in=Session.objects.on_calendar()
-        ).filter(Q(is_primary=True) | Q(session__use_advanced_calendar=True))
+        # The same rule as Session.objects.on_calendar(), applied through the join
+        # so the planner can use the event time indexes.
+        session_rule = {f"session__{name}": value for name, value in ON_CALENDAR.items()}
+        return self.filter(hidden=False, **session_rule).filter(
+            Q(is_primary=True) | Q(session__use_advanced_calendar=True)
+        )
 
     def overlapping(self, start, end):
         return self.filter(starts_at__lt=end, ends_at__gt=start)
