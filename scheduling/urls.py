@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from scheduling import views
 
 app_name = "scheduling"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Calendar pages (scheduling/views.py).
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/me/", views.my_calendar, name="my_calendar"),
+    path("calendar/staff/<int:user_id>/", views.staff_calendar, name="staff_calendar"),
+    path("calendar/resources/<int:resource_id>/", views.resource_calendar, name="resource_calendar"),
+    path("calendar/feed/regenerate/", views.regenerate_ical_token, name="regenerate_ical_token"),
+    # iCal feeds: no login, the token in the URL is the key.
+    path("feeds/staff/<str:token>.ics", views.staff_feed, name="staff_feed"),
+    path("feeds/resources/<str:token>.ics", views.resource_feed, name="resource_feed"),
+]
