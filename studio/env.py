@@ -57,23 +57,47 @@ def get_time_zone(name: str, default: str) -> str:
     return value
 
 
-def get_database(name: str) -> dict | None:
-    """The DATABASES entry for ``name``, or None when it is unset."""
+def redact_url(raw: str) -> str:
+    """``raw`` with any password replaced by ``***``, for error messages."""
+    scheme, sep, rest = raw.partition("://")
+    if not sep:
+        return raw
+    userinfo, at, hostpart = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return raw
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{hostpart}"
+
+
+def get_database(name: str, *, required: bool = False) -> dict | None:
+    """The DATABASES entry for ``name``, or None when it is unset (unless ``required``)."""
     import dj_database_url
 
     raw = get_str(name)
     if not raw:
+        if required:
+            raise EnvError(
+                f"{name} is not set: production (DEBUG=false) needs a PostgreSQL server, "
+                "e.g. postgres://user:password@host:5432/studio."
+            )
         return None
+    shown = redact_url(raw)
     if not raw.startswith(("postgres://", "postgresql://", "pgsql://")):
         raise EnvError(
-            f"{name}={raw!r} is not a PostgreSQL URL: use postgres://user:password@host:port/dbname."
+            f"{name}={shown!r} is not a PostgreSQL URL: use postgres://user:password@host:port/dbname."
         )
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
-    except ValueError as exc:
-        raise EnvError(f"{name} could not be parsed: {exc}.") from None
+        port = config.get("PORT")
+        if port not in ("", None) and not 0 < int(port) < 65536:
+            raise ValueError(port)
+    except ValueError:
+        raise EnvError(
+            f"{name}={shown!r} is not a valid URL: check the port and percent-encode "
+            "special characters in the password."
+        ) from None
     if not config.get("NAME"):
-        raise EnvError(f"{name}={raw!r} names no database: add /dbname at the end.")
+        raise EnvError(f"{name}={shown!r} names no database: add /dbname at the end.")
     return config
 
 

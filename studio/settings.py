@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 from studio import env
@@ -17,9 +16,10 @@ USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "en-us"
 
-_database = env.get_database("DATABASE_URL")
+# Production needs a real server; without DATABASE_URL a developer gets the
+# embedded PostgreSQL under var/ (started here when it is not running).
+_database = env.get_database("DATABASE_URL", required=not DEBUG)
 if _database is None:
-    warnings.filterwarnings("ignore", module="platformdirs")
     from studio import embedded_db
 
     _database = embedded_db.database_settings()
@@ -125,4 +125,14 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
-    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if not h.startswith((".", "["))]
+    # The load balancer probes /healthz over plain HTTP: answer it, don't redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # ".example.com" in ALLOWED_HOSTS means the domain and its subdomains.
+    CSRF_TRUSTED_ORIGINS = [
+        origin
+        for host in ALLOWED_HOSTS
+        if host != "*"
+        for origin in (
+            [f"https://{host[1:]}", f"https://*{host}"] if host.startswith(".") else [f"https://{host}"]
+        )
+    ]
