@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Upper
 
 
 class ClientQuerySet(models.QuerySet):
     def search(self, text: str):
-        """Name, email or phone; each word must match somewhere."""
+        """Name, email, phone or a family member's name; each word must match somewhere.
+
+        Family members are matched with EXISTS, not a join, so rows are never
+        repeated and counts annotated on the result stay right.
+        """
         qs = self
         for word in text.split():
             digits = "".join(ch for ch in word if ch.isdigit())
+            member = FamilyMember.objects.filter(client=OuterRef("pk")).filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
             cond = (
                 Q(last_name__icontains=word)
                 | Q(first_name__icontains=word)
                 | Q(email__icontains=word)
-                | Q(family_members__first_name__icontains=word)
+                | Exists(member)
             )
             if len(digits) >= 3:
                 cond |= Q(phone_digits__contains=digits)
             qs = qs.filter(cond)
-        return qs.distinct() if text.split() else qs
+        return qs
 
 
 class Client(models.Model):
