@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from sessions import views
 
 app_name = "client_sessions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.session_new, name="new"),
+]

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from sessions import hub
+from sessions import hub, views
 
 app_name = "photo_sessions"
 
@@ -8,4 +8,17 @@ urlpatterns: list = [
     path("", hub.session_list, name="list"),
     path("export.csv", hub.session_export, name="export"),
     path("advance-status/", hub.advance_status, name="advance_status"),
+    # The session record (sessions/views.py).
+    path("<int:pk>/", views.session_detail, name="detail"),
+    path("<int:pk>/notes/", views.session_notes, name="notes"),
+    path("<int:pk>/notes/add/", views.note_add, name="note_add"),
+    path("<int:pk>/tasks/", views.session_tasks, name="tasks"),
+    path("<int:pk>/tasks/add/", views.task_add, name="task_add"),
+    path("<int:pk>/tasks/<int:task_id>/done/", views.task_done, name="task_done"),
+    path("<int:pk>/status/", views.change_status, name="change_status"),
+    path("<int:pk>/confirm/", views.session_confirm, name="confirm"),
+    path("<int:pk>/hold/", views.session_hold, name="hold"),
+    path("<int:pk>/cancel/", views.session_cancel, name="cancel"),
+    path("<int:pk>/no-show/", views.session_no_show, name="no_show"),
+    path("<int:pk>/redo/", views.session_redo, name="redo"),
 ]
