@@ -37,16 +37,25 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PGDATA = Path(os.environ.get("EMBEDDED_PGDATA") or BASE_DIR / "var" / "pgdata").resolve()
 DB_NAME = "studio"
 
-# pgserver asks platformdirs for a runtime directory (its inter-process lock
-# lives there); without XDG_RUNTIME_DIR that warns and uses /tmp/runtime-<uid>,
-# which is fine for us.
-warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-
 logger = logging.getLogger("studio.embedded_db")
 
 
 class EmbeddedDatabaseError(RuntimeError):
     """The embedded server could not be started; the message is one line."""
+
+
+def _pgserver():
+    """The pgserver package, imported quietly.
+
+    On import pgserver asks platformdirs for a runtime directory (its
+    inter-process lock lives there); without XDG_RUNTIME_DIR that warns and
+    uses /tmp/runtime-<uid>, which is fine for us.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pgserver
+        import pgserver.postgres_server
+    return pgserver
 
 
 # --------------------------------------------------------------------------- files
@@ -173,6 +182,26 @@ def _orphans(pgdata: Path) -> list:
     return found
 
 
+def _wait_gone(procs: list, timeout: float) -> list:
+    """Wait until ``procs`` have exited; the ones still alive after ``timeout``.
+
+    A zombie counts as gone: where nobody reaps orphans (a container whose
+    pid 1 is not an init), a dead postgres stays a zombie forever.
+    """
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = []
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(proc)
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.05)
+
+
 def _end_orphans(pgdata: Path) -> None:
     """Backends outliving their postmaster keep its shared memory busy; end them."""
     import psutil
@@ -186,8 +215,7 @@ def _end_orphans(pgdata: Path) -> None:
             with contextlib.suppress(psutil.Error):
                 proc.send_signal(sig)
                 proc.send_signal(signal.SIGCONT)  # a stopped process must run to quit
-        _, procs = psutil.wait_procs(procs, timeout=3)
-        procs = [p for p in procs if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        procs = _wait_gone(procs, timeout=3)
         if not procs:
             return
 
@@ -280,8 +308,8 @@ def _log_tail(pgdata: Path, lines: int = 3) -> str:
 def _get_server(pgdata: Path):
     import atexit
 
-    import pgserver
-    from pgserver.postgres_server import PostgresServer
+    pgserver = _pgserver()
+    PostgresServer = pgserver.postgres_server.PostgresServer
 
     # A handle cached by an earlier call may describe a server that has since
     # been stopped or killed: always build a fresh one.
@@ -350,8 +378,9 @@ def _other_connections(pgdata: Path) -> int:
 
 def stop(pgdata: Path = PGDATA) -> bool:
     """Stop the server if it runs. True when it was running."""
-    import pgserver
     import psutil
+
+    pgserver = _pgserver()
 
     pgdata = Path(pgdata).resolve()
     with _locked(pgdata):
@@ -366,7 +395,7 @@ def stop(pgdata: Path = PGDATA) -> bool:
             with contextlib.suppress(psutil.Error):
                 proc = psutil.Process(info[0])
                 proc.send_signal(signal.SIGQUIT)  # immediate shutdown
-                proc.wait(10)
+                _wait_gone([proc], timeout=10)
         clean_stale_files(pgdata)
         return True
 
@@ -492,7 +521,8 @@ def run(command: list[str], pgdata: Path = PGDATA) -> int:
         proc = subprocess.Popen(command)
         while True:
             try:
-                return proc.wait(timeout=0.5)
+                code = proc.wait(timeout=0.5)
+                return 128 - code if code < 0 else code  # killed by a signal: 128 + signum
             except subprocess.TimeoutExpired:
                 # Ctrl-C in a terminal reaches the command itself; a SIGINT sent
                 # to this process alone is passed on after a grace period.
