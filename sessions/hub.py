@@ -107,6 +107,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
         "export_url": reverse("photo_sessions:export") + (f"?{without_page}" if without_page else ""),
         "can_change": request.user.has_perm(CHANGE_PERM),
         "is_filtered": filterset.active_count > 0,
+        "not_filtered": filterset.active_count == 0,
+        "no_sessions": not rows,
         "active_filters": filterset.active_count,
     })
 
