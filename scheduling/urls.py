@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling import views
+from scheduling import views, wizards
 
 app_name = "scheduling"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("calendar/staff/<int:user_id>/", views.staff_calendar, name="staff_calendar"),
     path("calendar/resources/<int:resource_id>/", views.resource_calendar, name="resource_calendar"),
     path("calendar/feed/regenerate/", views.regenerate_ical_token, name="regenerate_ical_token"),
+    # Scheduling Wizard, Session Wizard and free slots (scheduling/wizards.py).
+    path("schedule/new/", wizards.scheduling_wizard, name="wizard"),
+    path("schedule/slots/", wizards.free_slots, name="free_slots"),
+    path("clients/<int:client_id>/sessions/wizard/", wizards.session_wizard, name="session_wizard"),
     # iCal feeds: no login, the token in the URL is the key.
     path("feeds/staff/<str:token>.ics", views.staff_feed, name="staff_feed"),
     path("feeds/resources/<str:token>.ics", views.resource_feed, name="resource_feed"),
