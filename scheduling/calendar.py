@@ -1,0 +1,696 @@
+"""Calendar grid maths: which days a view shows, columns, and where items sit.
+
+Everything here works in the studio's wall-clock time. A day runs from one
+local midnight to the next (``studio.timeutils.day_bounds``), so it lasts 23
+hours on the spring-forward day and 25 on the fall-back day. Items are placed
+by their local wall-clock start and end, in minutes since midnight: an event
+from 1:30 AM CST to 3:30 AM CDT on the spring-forward night spans 1:30 to
+3:30 on the grid; two events at 1:30 AM CDT and 1:30 AM CST on the fall-back
+night both sit at 1:30 (side by side) and their labels name the zone. An
+event that crosses midnight is placed on both days.
+
+No database access here: views hand in the events and the settings.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.utils.formats import get_format
+
+from studio.models import StaffProfile, StudioSettings, user_display_name
+from studio.timeutils import NonexistentTime, day_bounds, make_local, studio_tz, to_local
+
+VIEWS = ("month", "week", "workweek", "day")
+VIEW_LABELS = {"month": "Month", "week": "Week", "workweek": "Work week", "day": "Day"}
+GROUPS = ("date", "person", "resource")
+GROUP_LABELS = {"date": "By date", "person": "By person", "resource": "By resource"}
+DAY_MINUTES = 24 * 60
+GRID_EARLIEST = 7 * 60  # the grid shows at least 7:00 AM – 9:00 PM
+GRID_LATEST = 21 * 60
+MIN_ITEM_MINUTES = 20  # an item is never drawn shorter than this
+MONTH_CELL_ITEMS = 3  # items listed in a month cell before "+ n more"
+WIZARD_PATH = "/schedule/new/"
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def session_url(session_id: int) -> str:
+    return f"/sessions/{session_id}/"
+
+
+# ---- Clock labels ---------------------------------------------------------
+
+
+def is_ambiguous(local: datetime) -> bool:
+    """True for a wall-clock time that happens twice (the fall-back night)."""
+    naive = local.replace(tzinfo=None)
+    tz = local.tzinfo
+    return naive.replace(tzinfo=tz, fold=0).utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset()
+
+
+def clock(local: datetime | time, *, zone: bool = False) -> str:
+    """'9:00 AM'; with ``zone`` (and an aware datetime), '1:30 AM CST'."""
+    hour12 = local.hour % 12 or 12
+    text = f"{hour12}:{local.minute:02d} {'AM' if local.hour < 12 else 'PM'}"
+    if zone and isinstance(local, datetime) and local.tzinfo is not None:
+        text += f" {local.tzname()}"
+    return text
+
+
+def clock_label(local: datetime) -> str:
+    """The time as the calendar shows it: the zone is named only when the time is ambiguous."""
+    return clock(local, zone=is_ambiguous(local))
+
+
+def hour_label(hour: int) -> str:
+    if hour in (0, 24):
+        return "12 AM"
+    if hour == 12:
+        return "12 PM"
+    return f"{hour % 12} {'AM' if hour < 12 else 'PM'}"
+
+
+# ---- Items ------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One calendar event as every view shows it."""
+
+    id: int
+    session_id: int
+    number: int
+    title: str
+    client: str
+    type_name: str
+    color: str
+    text_color: str
+    confirmed: bool
+    starts_at: datetime  # studio zone
+    ends_at: datetime  # studio zone
+    place: str
+    photographer_id: int | None
+    assistant_id: int | None
+    resource_id: int | None
+    people: str
+    url: str
+
+    @property
+    def start_label(self) -> str:
+        return clock_label(self.starts_at)
+
+    @property
+    def end_label(self) -> str:
+        label = clock_label(self.ends_at)
+        if self.ends_at.date() != self.starts_at.date():
+            label = f"{self.ends_at:%a} {label}"
+        return label
+
+    @property
+    def time_label(self) -> str:
+        """'9:00 – 10:30 AM', '11:30 AM – 1:00 PM', '1:30 AM CDT – 2:30 AM' (zones when ambiguous)."""
+        start, end = self.start_label, self.end_label
+        if (start[-2:] == end[-2:] and start[-2:] in ("AM", "PM") and " " not in end[:-3]
+                and self.starts_at.date() == self.ends_at.date()):
+            return f"{start[:-3]} – {end}"
+        return f"{start} – {end}"
+
+    @property
+    def tooltip(self) -> str:
+        parts = [self.time_label, self.title, self.client, f"#{self.number}", self.type_name]
+        if self.place:
+            parts.append(self.place)
+        if self.people:
+            parts.append(self.people)
+        if self.confirmed:
+            parts.append("Confirmed")
+        return " · ".join(parts)
+
+    def person_ids(self) -> set[int]:
+        return {pk for pk in (self.photographer_id, self.assistant_id) if pk}
+
+
+def make_item(event) -> Item:
+    """An Item from a CalendarEvent loaded by scheduling.selectors.calendar_events."""
+    session = event.session
+    session_type = session.session_type
+    title = event.description or session.description or session_type.name
+    names = [user_display_name(u) for u in (event.photographer, event.assistant) if u is not None]
+    return Item(
+        id=event.pk,
+        session_id=session.pk,
+        number=session.number,
+        title=title,
+        client=str(session.client),
+        type_name=session_type.name,
+        color=session_type.color,
+        text_color=session_type.text_color,
+        confirmed=session.confirmed,
+        starts_at=to_local(event.starts_at),
+        ends_at=to_local(event.ends_at),
+        place=event.resource.name if event.resource_id else event.location,
+        photographer_id=event.photographer_id,
+        assistant_id=event.assistant_id,
+        resource_id=event.resource_id,
+        people=", ".join(names),
+        url=session_url(session.pk),
+    )
+
+
+# ---- Days of a view --------------------------------------------------------
+
+
+def first_day_of_week() -> int:
+    """0 = Sunday … 6 = Saturday, from the locale's FIRST_DAY_OF_WEEK."""
+    return int(get_format("FIRST_DAY_OF_WEEK")) % 7
+
+
+def week_start(day: date) -> date:
+    offset = (day.isoweekday() % 7 - first_day_of_week()) % 7
+    return day - timedelta(days=offset)
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, pycalendar.monthrange(year, month)[1]))
+
+
+def month_grid_days(day: date) -> list[date]:
+    """Whole weeks covering ``day``'s month."""
+    first = day.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    start = week_start(first)
+    end = week_start(last) + timedelta(days=6)
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def view_days(view: str, day: date, work_days: Sequence[int]) -> list[date]:
+    if view == "day":
+        return [day]
+    if view == "month":
+        return month_grid_days(day)
+    start = week_start(day)
+    days = [start + timedelta(days=n) for n in range(7)]
+    if view == "workweek":
+        days = [d for d in days if d.isoweekday() in work_days] or days
+    return days
+
+
+def step(view: str, day: date, direction: int) -> date:
+    if view == "day":
+        return day + timedelta(days=direction)
+    if view == "month":
+        return add_months(day, direction)
+    return day + timedelta(days=7 * direction)
+
+
+def clamp_day(day: date) -> date:
+    return min(max(day, date(MIN_YEAR, 1, 1)), date(MAX_YEAR, 12, 31))
+
+
+def view_title(view: str, day: date, days: Sequence[date]) -> str:
+    if view == "day":
+        return f"{day:%A}, {day:%B} {day.day}, {day.year}"
+    if view == "month":
+        return f"{day:%B %Y}"
+    first, last = days[0], days[-1]
+    if first.year != last.year:
+        return f"{first:%b} {first.day}, {first.year} – {last:%b} {last.day}, {last.year}"
+    if first.month != last.month:
+        return f"{first:%b} {first.day} – {last:%b} {last.day}, {last.year}"
+    return f"{first:%b} {first.day} – {last.day}, {last.year}"
+
+
+def range_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
+    return day_bounds(days[0])[0], day_bounds(days[-1])[1]
+
+
+@dataclass
+class DstChange:
+    day: date
+    forward: bool
+    at: str  # wall-clock time of the change, before it happens ("2:00 AM")
+    before: str  # zone names
+    after: str
+
+    @property
+    def text(self) -> str:
+        when = f"{self.day:%A}, {self.day:%B} {self.day.day}"
+        if self.forward:
+            return (
+                f"Clocks go forward one hour at {self.at} on {when} ({self.before} to {self.after}): "
+                "the day has 23 hours and times in the skipped hour do not exist."
+            )
+        return (
+            f"Clocks go back one hour at {self.at} on {when} ({self.before} to {self.after}): "
+            f"the day has 25 hours; times in the repeated hour are labelled {self.before} or {self.after}."
+        )
+
+
+def dst_changes(days: Iterable[date]) -> list[DstChange]:
+    changes = []
+    for day in days:
+        start, end = day_bounds(day)
+        if start.utcoffset() == end.utcoffset():
+            continue
+        # Walk the day in UTC until the offset changes.
+        probe = start
+        while probe < end:
+            nxt = to_local(probe + timedelta(minutes=15))
+            if nxt.utcoffset() != to_local(probe).utcoffset():
+                before = to_local(probe)
+                wall = (before.replace(tzinfo=None) + timedelta(minutes=15)).time()
+                changes.append(
+                    DstChange(
+                        day=day,
+                        forward=nxt.utcoffset() > before.utcoffset(),
+                        at=clock(wall),
+                        before=before.tzname(),
+                        after=nxt.tzname(),
+                    )
+                )
+                break
+            probe += timedelta(minutes=15)
+    return changes
+
+
+# ---- Placement on a day ----------------------------------------------------
+
+
+def wall_minutes(moment: datetime, day_start: datetime, day_end: datetime) -> int:
+    if moment <= day_start:
+        return 0
+    if moment >= day_end:
+        return DAY_MINUTES
+    local = to_local(moment)
+    return local.hour * 60 + local.minute
+
+
+@dataclass
+class Placement:
+    """An item's stretch on one day, in wall-clock minutes since local midnight."""
+
+    item: Item
+    top: int
+    bottom: int
+    starts_before: bool  # began on an earlier day
+    ends_after: bool  # goes on past midnight
+    lane: int = 0
+    lanes: int = 1
+    offset: int = 0  # minutes from the top of the grid
+    length: int = 0
+
+    @property
+    def left(self) -> float:
+        return round(100 * self.lane / self.lanes, 3)
+
+    @property
+    def width(self) -> float:
+        return round(100 / self.lanes, 3)
+
+    @property
+    def label(self) -> str:
+        if self.starts_before:
+            return f"until {self.item.end_label}"
+        return self.item.time_label
+
+    @property
+    def compact(self) -> bool:
+        return self.length < 45
+
+
+def place(item: Item, day: date) -> Placement | None:
+    day_start, day_end = day_bounds(day)
+    if not (item.starts_at < day_end and item.ends_at > day_start):
+        return None
+    top = wall_minutes(item.starts_at, day_start, day_end)
+    bottom = wall_minutes(item.ends_at, day_start, day_end)
+    real = int((min(item.ends_at, day_end) - max(item.starts_at, day_start)).total_seconds() // 60)
+    if bottom <= top:
+        # The repeated hour of the fall-back night: 1:00 CDT – 1:30 CST runs
+        # "backwards" on the wall clock; draw it for its real length.
+        bottom = top + max(real, 1)
+    bottom = min(DAY_MINUTES, max(bottom, top + MIN_ITEM_MINUTES))
+    top = min(top, DAY_MINUTES - MIN_ITEM_MINUTES)
+    return Placement(
+        item=item,
+        top=top,
+        bottom=bottom,
+        starts_before=item.starts_at < day_start,
+        ends_after=item.ends_at > day_end,
+    )
+
+
+def assign_lanes(placements: list[Placement]) -> list[Placement]:
+    """Side by side when items overlap on the wall clock; each cluster shares its width."""
+    placements.sort(key=lambda p: (p.top, p.item.starts_at, -p.bottom, p.item.number, p.item.id))
+    cluster: list[Placement] = []
+    lane_ends: list[int] = []
+    cluster_bottom = -1
+
+    def close() -> None:
+        for p in cluster:
+            p.lanes = len(lane_ends)
+
+    for p in placements:
+        if cluster and p.top >= cluster_bottom:
+            close()
+            cluster, lane_ends, cluster_bottom = [], [], -1
+        for lane, end in enumerate(lane_ends):
+            if end <= p.top:
+                p.lane = lane
+                lane_ends[lane] = p.bottom
+                break
+        else:
+            p.lane = len(lane_ends)
+            lane_ends.append(p.bottom)
+        cluster.append(p)
+        cluster_bottom = max(cluster_bottom, p.bottom)
+    if cluster:
+        close()
+    return placements
+
+
+# ---- Time grid (day, week, work week) -----------------------------------
+
+
+@dataclass
+class Slot:
+    minute: int  # since local midnight
+    label: str
+    url: str | None  # the Scheduling Wizard for this time; None when the time does not exist
+    open: bool  # inside open hours on a work day
+    hour_start: bool
+    offset: int = 0  # minutes from the top of the grid
+    length: int = 0
+
+
+@dataclass
+class Column:
+    """One column of the time grid: a day, or a person or resource on a day.
+
+    ``kind`` decides which items it holds: "date" (all of them), "person",
+    "resource", "other-person" (items none of the shown people work on),
+    "other-resource" (items on none of the shown resources). ``person`` /
+    ``resource`` also go into the Scheduling Wizard links of its empty slots.
+    """
+
+    day: date
+    key: str
+    label: str
+    kind: str
+    person: StaffProfile | None = None
+    resource: object | None = None
+    color: str = ""
+    is_today: bool = False
+    is_work_day: bool = True
+    first_of_day: bool = True
+    placements: list[Placement] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+
+    def holds(self, item: Item, person_ids: set[int], resource_ids: set[int]) -> bool:
+        if self.kind == "person":
+            return self.person.user_id in item.person_ids()
+        if self.kind == "resource":
+            return item.resource_id == self.resource.pk
+        if self.kind == "other-person":
+            return not (item.person_ids() & person_ids)
+        if self.kind == "other-resource":
+            return item.resource_id not in resource_ids
+        return True
+
+
+@dataclass
+class DayHeader:
+    day: date
+    span: int
+    is_today: bool
+    is_work_day: bool
+    dst: DstChange | None = None
+    day_url: str = ""
+
+
+@dataclass
+class TimeGrid:
+    start: int  # minutes since midnight (whole hours)
+    end: int
+    slot_minutes: int
+    columns: list[Column]
+    day_headers: list[DayHeader]
+    hours: list[tuple[int, str]]  # (minutes from the top of the grid, "9 AM")
+    grouped: bool
+    opens: int  # minutes from the top of the grid where open hours begin
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(c.placements) for c in self.columns)
+
+
+def _wizard_url(day: date, minute: int, column: Column) -> str:
+    params = {"date": day.isoformat(), "time": f"{minute // 60:02d}:{minute % 60:02d}"}
+    if column.person is not None:
+        profile = column.person
+        role = "assistant" if profile.is_assistant and not profile.is_photographer else "photographer"
+        params[role] = profile.user_id
+    elif column.resource is not None:
+        params["resource"] = column.resource.pk
+    return f"{WIZARD_PATH}?{urlencode(params)}"
+
+
+def _skipped_minutes(day: date, start: int, end: int, slot: int) -> set[int]:
+    """Slot starts that do not exist on ``day`` (clocks going forward)."""
+    day_start, day_end = day_bounds(day)
+    if day_end - day_start >= timedelta(hours=24):
+        return set()
+    skipped = set()
+    for minute in range(start, end, slot):
+        try:
+            make_local(day, time(minute // 60, minute % 60))
+        except NonexistentTime:
+            skipped.add(minute)
+    return skipped
+
+
+def _day_columns(day: date, group: str, people, resources, need_other: bool,
+                 scope_person, scope_resource) -> list[Column]:
+    if group == "person":
+        columns = [Column(day, f"person-{p.user_id}", p.display_name, "person", person=p, color=p.color)
+                   for p in people]
+        if need_other or not people:
+            columns.append(Column(day, "other", "Unassigned / others", "other-person"))
+        return columns
+    if group == "resource":
+        columns = [Column(day, f"resource-{r.pk}", r.name, "resource", resource=r) for r in resources]
+        if need_other or not resources:
+            columns.append(Column(day, "other", "No room / elsewhere", "other-resource"))
+        return columns
+    return [Column(day, "date", f"{day:%a} {day.day}", "date", person=scope_person, resource=scope_resource)]
+
+
+def build_time_grid(
+    *,
+    days: Sequence[date],
+    items: Sequence[Item],
+    studio: StudioSettings,
+    today: date,
+    group: str = "date",
+    people: Sequence[StaffProfile] = (),
+    resources: Sequence = (),
+    scope_person: StaffProfile | None = None,
+    scope_resource=None,
+) -> TimeGrid:
+    """Columns for each day (and person or resource when grouped) with items placed and lanes set."""
+    person_ids = {p.user_id for p in people}
+    resource_ids = {r.pk for r in resources}
+    need_other = False
+    if group == "person":
+        need_other = any(not (item.person_ids() & person_ids) for item in items)
+    elif group == "resource":
+        need_other = any(item.resource_id not in resource_ids for item in items)
+    dst = {c.day: c for c in dst_changes(days)}
+
+    columns: list[Column] = []
+    headers: list[DayHeader] = []
+    by_day: dict[date, list[Column]] = {}
+    for day in days:
+        is_work_day = studio.is_work_day(day)
+        day_columns = _day_columns(day, group, people, resources, need_other, scope_person, scope_resource)
+        for index, column in enumerate(day_columns):
+            column.is_today = day == today
+            column.is_work_day = is_work_day
+            column.first_of_day = index == 0
+        headers.append(DayHeader(day=day, span=len(day_columns), is_today=day == today,
+                                 is_work_day=is_work_day, dst=dst.get(day)))
+        columns.extend(day_columns)
+        by_day[day] = day_columns
+
+    for item in items:
+        first = max(item.starts_at.date(), days[0])
+        last = min(item.ends_at.date(), days[-1])
+        day = first
+        while day <= last:
+            placement = place(item, day) if day in by_day else None
+            if placement is not None:
+                for column in by_day[day]:
+                    if column.holds(item, person_ids, resource_ids):
+                        # One Placement per column: lanes differ between columns.
+                        column.placements.append(
+                            Placement(placement.item, placement.top, placement.bottom,
+                                      placement.starts_before, placement.ends_after)
+                        )
+            day += timedelta(days=1)
+
+    opens = studio.opens_at.hour * 60 + studio.opens_at.minute
+    closes = studio.closes_at.hour * 60 + studio.closes_at.minute
+    start = min(GRID_EARLIEST, opens // 60 * 60)
+    end = max(GRID_LATEST, -(-closes // 60) * 60)
+    for column in columns:
+        for p in column.placements:
+            start = min(start, p.top // 60 * 60)
+            end = max(end, -(-p.bottom // 60) * 60)
+    end = min(end, DAY_MINUTES)
+    slot_minutes = studio.slot_minutes or 30
+
+    skipped_by_day = {day: _skipped_minutes(day, start, end, slot_minutes) for day in days}
+    for column in columns:
+        assign_lanes(column.placements)
+        for p in column.placements:
+            p.offset = p.top - start
+            p.length = p.bottom - p.top
+        skipped = skipped_by_day[column.day]
+        for minute in range(start, end, slot_minutes):
+            exists = minute not in skipped
+            column.slots.append(
+                Slot(
+                    minute=minute,
+                    label=clock(time(minute // 60, minute % 60)),
+                    url=_wizard_url(column.day, minute, column) if exists else None,
+                    open=column.is_work_day and opens <= minute < closes,
+                    hour_start=minute % 60 == 0,
+                    offset=minute - start,
+                    length=min(slot_minutes, end - minute),
+                )
+            )
+    hours = [(h * 60 - start, hour_label(h)) for h in range(start // 60, end // 60)]
+    return TimeGrid(start=start, end=end, slot_minutes=slot_minutes, columns=columns,
+                    day_headers=headers, hours=hours, grouped=group != "date",
+                    opens=max(0, opens - start))
+
+
+# ---- Month ------------------------------------------------------------------
+
+
+@dataclass
+class MonthEntry:
+    item: Item
+    continued: bool  # began on an earlier day
+
+    @property
+    def label(self) -> str:
+        return "(cont.)" if self.continued else self.item.start_label
+
+
+@dataclass
+class MonthDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    is_work_day: bool
+    entries: list[MonthEntry] = field(default_factory=list)
+    day_url: str = ""
+    add_url: str = ""
+
+    @property
+    def shown(self) -> list[MonthEntry]:
+        if len(self.entries) <= MONTH_CELL_ITEMS:
+            return self.entries
+        return self.entries[: MONTH_CELL_ITEMS - 1]
+
+    @property
+    def more(self) -> int:
+        return len(self.entries) - len(self.shown)
+
+
+def build_month(*, day: date, days: Sequence[date], items: Sequence[Item], studio: StudioSettings,
+                today: date) -> list[list[MonthDay]]:
+    cells = {d: MonthDay(d, d.month == day.month, d == today, studio.is_work_day(d)) for d in days}
+    for item in items:
+        current = max(item.starts_at.date(), days[0])
+        last = min(item.ends_at.date(), days[-1])
+        while current <= last:
+            start, end = day_bounds(current)
+            if item.starts_at < end and item.ends_at > start:
+                cells[current].entries.append(MonthEntry(item, continued=item.starts_at < start))
+            current += timedelta(days=1)
+    for cell in cells.values():
+        cell.entries.sort(key=lambda e: (not e.continued, e.item.starts_at, e.item.number))
+        cell.add_url = f"{WIZARD_PATH}?{urlencode({'date': cell.day.isoformat()})}"
+    ordered = [cells[d] for d in days]
+    return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
+
+
+# ---- Agenda (phones) --------------------------------------------------------
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    is_today: bool
+    entries: list[MonthEntry]
+    day_url: str = ""
+    add_url: str = ""
+
+
+def build_agenda(*, days: Sequence[date], items: Sequence[Item], today: date,
+                 skip_empty: bool = False) -> list[AgendaDay]:
+    result = []
+    for d in days:
+        start, end = day_bounds(d)
+        entries = [MonthEntry(i, continued=i.starts_at < start) for i in items
+                   if i.starts_at < end and i.ends_at > start]
+        if skip_empty and not entries and d != today:
+            continue
+        result.append(AgendaDay(d, d == today, entries,
+                                add_url=f"{WIZARD_PATH}?{urlencode({'date': d.isoformat()})}"))
+    return result
+
+
+# ---- Mini month -------------------------------------------------------------
+
+
+@dataclass
+class MiniDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    selected: bool
+    busy: bool
+    url: str = ""
+
+
+def mini_month(*, month_of: date, selected: Sequence[date], today: date, busy: set[date]) -> list[list[MiniDay]]:
+    days = month_grid_days(month_of)
+    chosen = set(selected)
+    cells = [MiniDay(d, d.month == month_of.month, d == today, d in chosen, d in busy) for d in days]
+    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
+
+
+def weekday_names(short: bool = True) -> list[str]:
+    start = week_start(date(2026, 1, 7))  # any week
+    return [f"{(start + timedelta(days=n)):%a}"[: 2 if short else 3] for n in range(7)]
+
+
+def zone_label() -> str:
+    tz = studio_tz()
+    now = datetime.now(tz)
+    return f"{tz.key} ({now.tzname()})"
