@@ -76,7 +76,7 @@ class StaleClientError(ValidationError):
         when = to_local(client.updated_at)
         super().__init__(
             f"Someone else saved {client} at {date_format(when, 'TIME_FORMAT')} on "
-            f"{date_format(when, 'N j, Y')}, after you opened this page. Nothing was saved. "
+            f"{date_format(when, 'M j, Y')}, after you opened this page. Nothing was saved. "
             "Open the client again to see their changes, or save again to replace them with yours.",
             code="stale",
         )
@@ -96,7 +96,7 @@ def _member_errors(member: FamilyMember, error: ValidationError) -> ValidationEr
 
 
 def _session_label(session) -> str:
-    when = date_format(to_local(session.starts_at), "N j, Y")
+    when = date_format(to_local(session.starts_at), "M j, Y")
     what = session.description or str(session.session_type)
     return f"#{session.number} ({what}, {when})"
 
