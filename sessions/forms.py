@@ -48,7 +48,48 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
         return obj.full_name
 
 
-class SessionForm(forms.Form):
+class BootstrapFormMixin:
+    """Bootstrap classes on every widget, and is-invalid on fields with errors."""
+
+    def style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            self._mark_invalid(name)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field is not None:
+            self._mark_invalid(field)
+        elif isinstance(error, dict):
+            for name in error:
+                self._mark_invalid(name)
+
+    def _mark_invalid(self, name) -> None:
+        field = self.fields.get(name) if name else None
+        if field is None:
+            return
+        classes = field.widget.attrs.get("class", "").split()
+        if "is-invalid" not in classes:
+            field.widget.attrs["class"] = " ".join([*classes, "is-invalid"])
+        field.widget.attrs["aria-invalid"] = "true"
+
+
+class SessionForm(BootstrapFormMixin, forms.Form):
     """The General and Participants tabs of a session record, new or saved.
 
     ``cleaned_data`` gains ``starts_at`` and ``ends_at`` (aware, the studio's
@@ -101,9 +142,7 @@ class SessionForm(forms.Form):
         error_messages={"invalid": "Enter a valid date."},
     )
     file_number = forms.CharField(label="File Number", max_length=50, required=False)
-    reminder = forms.BooleanField(
-        label="Reminder", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"})
-    )
+    reminder = forms.BooleanField(label="Reminder", required=False)
     reminder_minutes = forms.IntegerField(
         label="Minutes ahead", min_value=0, max_value=MAX_REMINDER_MINUTES, required=False,
         error_messages={
@@ -167,6 +206,7 @@ class SessionForm(forms.Form):
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
+        self.style_widgets()
 
     @property
     def has_new_member_fields(self) -> bool:
@@ -305,7 +345,7 @@ class SessionForm(forms.Form):
                 self.add_error(target, message)
 
 
-class ChangeStatusForm(forms.Form):
+class ChangeStatusForm(BootstrapFormMixin, forms.Form):
     """The ribbon's Change Status: completed on, the next status, its due date."""
 
     prefix = "change"
@@ -326,12 +366,20 @@ class ChangeStatusForm(forms.Form):
         error_messages={"invalid": "Enter a valid date."},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
 
-class NoteForm(forms.Form):
+
+class NoteForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(
         label="New note", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
         error_messages={"required": "Write the note before adding it."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
 
     def clean_text(self) -> str:
         value = self.cleaned_data["text"].strip()
@@ -340,13 +388,17 @@ class NoteForm(forms.Form):
         return value
 
 
-class TaskForm(forms.Form):
+class TaskForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="To-do", max_length=200,
                             error_messages={"required": "Enter what needs to be done."})
     due_date = forms.DateField(label="Due date", widget=DateInput(), required=False,
                                error_messages={"invalid": "Enter a valid date."})
     assignee = StaffChoiceField(label="Assigned to", queryset=selectors.staff_users(),
                                 required=False, empty_label="— Nobody —")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
 
     def clean_title(self) -> str:
         value = self.cleaned_data["title"].strip()

@@ -228,7 +228,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                             f"Session #{saved.number} saved.")
                 messages.success(request, text)
                 if request.POST.get("_close"):
-                    return redirect(close_to or client_url(saved.client_id))
+                    return redirect(close_to or client_url(saved.client_id) + "?tab=sessions")
                 url = _detail_url(saved, close_to)
                 if member is not None or request.POST.get("_add_member"):
                     url += "#participants"
@@ -346,7 +346,7 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
                         text += f" {member.full_name} added to the household and ticked as a participant."
                     messages.success(request, text)
                     if request.POST.get("_close"):
-                        return redirect(close_to or client_url(client.pk))
+                        return redirect(close_to or client_url(client.pk) + "?tab=sessions")
                     return redirect(_detail_url(session, close_to))
     status = SessionStatus.initial()
     context = {
