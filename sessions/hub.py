@@ -97,12 +97,14 @@ def session_list(request: HttpRequest) -> HttpResponse:
         session.assistant_name = user_display_name(session.assistant)
     without_page = _querystring(request.GET, page=None)
     return render(request, "sessions/hub.html", {
+        # Not "form": the shared ribbon includes read a "form" variable of their own.
         "filter": filterset,
-        "form": filterset.form,
         "page_obj": page,
         "sessions": rows,
         "count_label": _count_label(paginator.count),
         "headers": _sort_headers(request, sort_key, descending),
+        "sort_label": SORT_COLUMNS[sort_key].label,
+        "sort_descending": descending,
         "querystring_without_page": without_page,
         "export_url": reverse("photo_sessions:export") + (f"?{without_page}" if without_page else ""),
         "can_change": request.user.has_perm(CHANGE_PERM),

@@ -114,6 +114,7 @@ def test_it_lists_sessions_newest_first_with_row_details(front_desk_client, ann,
     assert "Camera Room A" in html and "Lincoln Park" in html
     for badge in ("Confirmed", "Redo", "On Hold", "Cancelled", "No Show"):
         assert f"</i> {badge}</span>" in html
+    assert html.count('name="q"') == 1  # the filter form once, never inside the ribbon
 
 
 def test_it_shows_past_due_badge_only_when_past_due(front_desk_client):

@@ -1,7 +1,8 @@
 /*
  * The sessions hub: row selection for the bulk Advance Status.
  *
- *   #hub-select-all            selects / clears every row on the page
+ *   [data-hub-select-all]      selects / clears every row on the page (table
+ *                              header; "Select all" above the rows on phones)
  *   input.hub-select           one per row (name="ids")
  *   #advance-button            the ribbon's Advance Status: enabled when rows are selected
  *   #hub-selection-bar         sticky bar with the count, shown when rows are selected
@@ -14,7 +15,7 @@
 
   var form = document.getElementById("advance-form");
   if (!form) return;
-  var all = document.getElementById("hub-select-all");
+  var alls = Array.prototype.slice.call(form.querySelectorAll("[data-hub-select-all]"));
   var bar = document.getElementById("hub-selection-bar");
   var button = document.getElementById("advance-button");
 
@@ -29,10 +30,10 @@
       var row = box.closest("tr");
       if (row) row.classList.toggle("table-active-selected", box.checked);
     });
-    if (all) {
+    alls.forEach(function (all) {
       all.checked = list.length > 0 && selected.length === list.length;
       all.indeterminate = selected.length > 0 && selected.length < list.length;
-    }
+    });
     if (bar) {
       bar.hidden = selected.length === 0;
       var count = bar.querySelector("[data-hub-selected-count]");
@@ -47,12 +48,12 @@
     }
   }
 
-  if (all) {
+  alls.forEach(function (all) {
     all.addEventListener("change", function () {
       boxes().forEach(function (box) { box.checked = all.checked; });
       refresh();
     });
-  }
+  });
 
   form.addEventListener("change", function (event) {
     if (event.target instanceof Element && event.target.classList.contains("hub-select")) {
