@@ -33,6 +33,7 @@ __all__ = [
     "StaleClientError",
     "client_create",
     "client_update",
+    "family_member_add",
 ]
 
 CLIENT_FIELDS = (

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from clients import services
 from clients.models import Client, FamilyMember
 from clients.selectors import age_label
 from sessions.models import SessionParticipant
@@ -28,6 +30,12 @@ CLIENT_FIELDS = {
     "postal_code": "62701",
     "notes": "Prefers mornings.",
 }
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Users are made per test; the default hasher's work factor is for production.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def form_data(fields: dict | None = None, members: list[dict] | None = None, initial: int = 0,
@@ -165,10 +173,11 @@ def test_it_pages_25_at_a_time_and_keeps_the_search(front_desk_client):
 
 @pytest.mark.parametrize("rows", [3, 40])
 def test_it_lists_clients_in_a_fixed_number_of_queries(front_desk_client, django_assert_max_num_queries, rows):
+    portrait = factories.SessionTypeFactory(name="Portrait")
     for _ in range(rows):
         household = factories.ClientFactory()
         factories.FamilyMemberFactory(client=household)
-        session_at(household, 2)
+        session_at(household, 2, session_type=portrait)
     with django_assert_max_num_queries(10):
         response = front_desk_client.get("/clients/")
     assert len(list_rows(response.content.decode())) == min(rows, 25)
@@ -526,6 +535,15 @@ def test_it_shows_front_desk_the_ribbon_with_session_and_edit(front_desk_client,
     assert '<div class="ribbon-caption" id="rg-client">Client</div>' in record
 
 
+@pytest.mark.parametrize("url", URLS)
+def test_it_refuses_a_signed_in_user_without_a_role(client, household, url):
+    client.force_login(factories.UserFactory(username="nobody"))
+    path = url.format(pk=household.pk)
+    assert client.get(path).status_code == 403
+    assert client.post(path, form_data({"last_name": "Changed"})).status_code in (403, 405)
+    assert not Client.objects.filter(last_name="Changed").exists()
+
+
 def test_it_refuses_other_methods(front_desk_client, household):
     assert front_desk_client.post("/clients/").status_code == 405
     assert front_desk_client.post(f"/clients/{household.pk}/").status_code == 405
@@ -545,3 +563,42 @@ def test_it_refuses_other_methods(front_desk_client, household):
 ])
 def test_it_labels_ages(born, today, label):
     assert age_label(born, today) == label
+
+
+# ---- Services ---------------------------------------------------------------------
+
+
+def test_it_names_three_sessions_and_counts_the_rest_when_refusing_a_removal():
+    household = factories.ClientFactory(last_name="Okafor")
+    chidi = factories.FamilyMemberFactory(client=household, first_name="Chidi")
+    sessions = [session_at(household, -10 * i, description=f"Visit {i}") for i in range(1, 6)]
+    for session in sessions:
+        SessionParticipant.objects.create(session=session, family_member=chidi)
+
+    with pytest.raises(services.FamilyMemberInUseError) as caught:
+        services.client_update(client=household, fields={}, remove=[chidi.pk])
+
+    message = caught.value.problems[chidi.pk]
+    assert message.startswith("Chidi Okafor cannot be removed: they took part in sessions ")
+    assert [f"#{s.number}" in message for s in sessions] == [True, True, True, False, False]
+    assert "and 2 more." in message
+    assert FamilyMember.objects.filter(pk=chidi.pk).exists()
+
+
+def test_it_refuses_fields_a_client_does_not_have():
+    household = factories.ClientFactory()
+    with pytest.raises(TypeError, match="Not editable on a client: phone_digits"):
+        services.client_update(client=household, fields={"phone_digits": "1"})
+    with pytest.raises(TypeError):
+        services.client_create(fields={"last_name": "X", "created_at": timezone.now()})
+
+
+def test_it_validates_in_the_service_as_well_as_in_the_form():
+    with pytest.raises(ValidationError) as caught:
+        services.client_create(fields={"last_name": "", "email": "nope"})
+    assert set(caught.value.message_dict) == {"last_name", "email"}
+    assert Client.objects.count() == 0
+    with pytest.raises(ValidationError) as caught:
+        services.client_create(fields={"last_name": "Ok"}, family=[services.FamilyMemberData(first_name="")])
+    assert caught.value.messages == ["A family member: This field cannot be blank."]
+    assert Client.objects.count() == 0  # all or nothing
