@@ -276,7 +276,9 @@ class SessionStepForm(forms.Form):
     def __init__(self, *args, participants_of: Client | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         types = list(self.fields["session_type"].queryset)
-        self.fields["session_type"].widget.defaults = type_defaults(types)
+        widget = self.fields["session_type"].widget
+        widget.defaults = type_defaults(types)
+        widget.choices = [(t.pk, t.name) for t in types]  # one query, not one per render
         self.fields["reminder_minutes"].widget.attrs.update({"step": 5, "inputmode": "numeric"})
         if participants_of is None:
             del self.fields["participants"]
@@ -366,11 +368,11 @@ class FreeSlotsQueryForm(forms.Form):
                         "invalid": "Enter the length in whole minutes."},
     )
     photographer = forms.ModelChoiceField(
-        queryset=User.objects.all(), required=False,
+        queryset=User.objects.select_related("staff_profile"), required=False,
         error_messages={"invalid_choice": "Choose one of the photographers in the list."},
     )
     assistant = forms.ModelChoiceField(
-        queryset=User.objects.all(), required=False,
+        queryset=User.objects.select_related("staff_profile"), required=False,
         error_messages={"invalid_choice": "Choose one of the assistants in the list."},
     )
     resource = forms.ModelChoiceField(

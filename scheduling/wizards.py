@@ -124,13 +124,14 @@ def slot_groups(slots: list[FreeSlot]) -> list[tuple[date, list[FreeSlot]]]:
 
 def slots_context(*, session_type: SessionType | None, start_date: date, photographer=None, assistant=None,
                   resource=None, length: timedelta | None = None, limit: int = SLOT_LIMIT,
-                  days: int = SLOT_DAYS) -> dict:
+                  days: int = SLOT_DAYS, studio: StudioSettings | None = None) -> dict:
     """What templates/scheduling/_slots.html shows."""
     length = length or timedelta(minutes=session_type.default_length_minutes if session_type else 60)
     start_date = max(start_date, timezone.localdate())
     end_date = start_date + timedelta(days=days - 1)
     slots = find_free_slots(length=length, start_date=start_date, end_date=end_date,
-                            photographer=photographer, assistant=assistant, resource=resource, limit=limit)
+                            photographer=photographer, assistant=assistant, resource=resource, limit=limit,
+                            studio=studio)
     who = [user_display_name(u) for u in (photographer, assistant) if u is not None]
     if resource is not None and resource.show_on_calendar:
         who.append(str(resource))
@@ -246,6 +247,12 @@ class SchedulingWizard(SessionWizardView):
     # -- forms --
 
     @property
+    def studio(self) -> StudioSettings:
+        if not hasattr(self, "_studio"):
+            self._studio = StudioSettings.load()
+        return self._studio
+
+    @property
     def prefill(self) -> dict:
         return self.storage.extra_data.get("prefill", {})
 
@@ -283,8 +290,7 @@ class SchedulingWizard(SessionWizardView):
     def session_initial(self, prefill: dict) -> dict:
         types = list(session_selectors.active_session_types())
         by_id = {t.pk: t for t in types}
-        studio = StudioSettings.load()
-        session_type = by_id.get(prefill.get("type")) or by_id.get(studio.default_session_type_id)
+        session_type = by_id.get(prefill.get("type")) or by_id.get(self.studio.default_session_type_id)
         if session_type is None and types:
             session_type = types[0]
         now = to_local(timezone.now())
@@ -382,6 +388,7 @@ class SchedulingWizard(SessionWizardView):
             context.update(slots_context(
                 session_type=data["type"], start_date=params.start_date(), photographer=data["photographer"],
                 assistant=data["assistant"], resource=data["resource"], length=params.length_delta(),
+                studio=self.studio,
             ))
         else:
             context["slots_unavailable"] = True
@@ -391,7 +398,7 @@ class SchedulingWizard(SessionWizardView):
     def context_review(self, form, context, kwargs) -> None:
         summary = self.summary()
         context.update(summary)
-        policy = StudioSettings.load().conflict_policy
+        policy = self.studio.conflict_policy
         context["policy"] = policy
         context["initial_status"] = SessionStatus.initial()
         if "clashes" not in kwargs:
