@@ -19,6 +19,12 @@ NOW = make_local(date(2027, 5, 1), time(8, 0))
 HOUR = timedelta(hours=1)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every test makes users; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def starts(slots) -> list[str]:
     return [f"{to_local(s.starts_at):%a %H:%M}" for s in slots]
 

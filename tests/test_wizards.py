@@ -23,6 +23,12 @@ PREFIX = "scheduling_wizard"
 DAY = date(2027, 6, 1)  # a Tuesday, far enough ahead of the machine's clock
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Every test makes users; the production hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def post(client, url, step, data=None, prefix=PREFIX, **extra):
     payload = {f"{prefix}-current_step": step}
     payload.update({f"{step}-{name}": value for name, value in (data or {}).items()})
@@ -45,7 +51,7 @@ def session_type(db):
 
 @pytest.fixture
 def photographer(db):
-    user = factories.photographer(username="ann", first_name="Ann", last_name="Lens", password=None)
+    user = factories.photographer(username="ann", first_name="Ann", last_name="Lens")
     user.staff_profile.display_name = "Ann Lens"
     user.staff_profile.save()
     return user
@@ -511,7 +517,7 @@ def test_it_shows_the_session_step_in_a_fixed_number_of_queries(front_desk_clien
                                  ends_at=make_local(DAY + timedelta(days=i), time(10)))
         factories.SessionTypeFactory()
         factories.ResourceFactory()
-        factories.photographer(password=None)  # no password hashing: keeps the test fast
+        factories.photographer()
     client = factories.ClientFactory()
     url = reverse("scheduling:session_wizard", args=[client.pk])
     with django_assert_max_num_queries(20):
