@@ -382,3 +382,19 @@ class SessionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReminderDismissal(models.Model):
+    """A user has dismissed the on-screen reminder of a session; each user dismisses their own."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="reminder_dismissals")
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session"], name="reminderdismissal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder of {self.session_id} dismissed by {self.user_id}"
