@@ -353,9 +353,12 @@ def status_change(
     return change
 
 
+@transaction.atomic
 def status_advance(*, session: Session, user) -> StatusChange | None:
     """The next status by sort order; None when the session is at the last one."""
-    nxt = session.status.next_status()
+    # Read the status under the row lock, so two people advancing at once move it twice.
+    current = Session.objects.select_for_update().select_related("status").get(pk=session.pk)
+    nxt = current.status.next_status()
     if nxt is None:
         return None
     return status_change(session=session, to_status=nxt, user=user)

@@ -145,6 +145,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Session
+        skip_postgeneration_save = True
 
     client = factory.SubFactory(ClientFactory)
     session_type = factory.SubFactory(SessionTypeFactory)
