@@ -23,6 +23,7 @@ from scheduling.models import SessionType
 from sessions.conflicts import Clash, ConflictError, Slot, check_slots
 from sessions.models import (
     CalendarEvent,
+    ReminderDismissal,
     Session,
     SessionLogEntry,
     SessionNote,
@@ -53,6 +54,7 @@ __all__ = [
     "event_copy",
     "event_make_photographer_primary",
     "log_action",
+    "reminder_dismiss",
 ]
 
 EDITABLE_FIELDS = {
@@ -505,3 +507,10 @@ def event_make_photographer_primary(*, event: CalendarEvent, user, allow_conflic
         raise ValidationError("This calendar row has no photographer.")
     return session_update(session=event.session, user=user, photographer=event.photographer,
                           allow_conflicts=allow_conflicts)
+
+
+@transaction.atomic
+def reminder_dismiss(*, session: Session, user) -> ReminderDismissal:
+    """Hide the session's on-screen reminder from ``user`` (others still see theirs); idempotent."""
+    dismissal, _ = ReminderDismissal.objects.get_or_create(user=user, session=session)
+    return dismissal
