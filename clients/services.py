@@ -102,16 +102,27 @@ def _session_label(session) -> str:
     return f"#{session.number} ({what}, {when})"
 
 
-def _refuse_removing_participants(client: Client, remove: Collection[int]) -> None:
-    """Lock the members to remove, then refuse any who took part in a session.
+def _lock_participants() -> None:
+    """Wait for bookings in flight that add participants, and hold new ones until commit.
 
-    FOR UPDATE conflicts with the key-share lock a new participant row takes
-    on its family member, so no session can pick them up between the check
-    and the delete.
+    The participant table's foreign keys are checked at commit (deferred), so
+    a row lock on the family member would not see a booking still in
+    progress. SHARE ROW EXCLUSIVE waits for every open transaction that wrote
+    participants and keeps others from writing any until this one ends; two
+    removals take turns. The table is reached through the reverse relation
+    ``FamilyMember.sessions``: this app never imports the sessions app.
     """
-    ids = list(client.family_members.select_for_update().filter(pk__in=remove).values_list("pk", flat=True))
+    through = FamilyMember._meta.get_field("sessions").through
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {connection.ops.quote_name(through._meta.db_table)} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _refuse_removing_participants(client: Client, remove: Collection[int]) -> None:
+    """Refuse to remove any member who took part in a session, naming the sessions."""
+    _lock_participants()
     members = (
-        client.family_members.filter(pk__in=ids, sessions__isnull=False)
+        client.family_members.filter(pk__in=remove, sessions__isnull=False)
         .distinct()
         .prefetch_related("sessions__session_type")
     )
@@ -189,7 +200,9 @@ def client_update(
     and nothing changes. Members named in ``remove`` who took part in a
     session raise ``FamilyMemberInUseError`` and nothing changes.
     """
-    locked = Client.objects.select_for_update().get(pk=client.pk)
+    # NO KEY UPDATE: sessions being booked for this client (a key-share lock
+    # on the client row) go on while the household is edited.
+    locked = Client.objects.select_for_update(no_key=True).get(pk=client.pk)
     if expected_version is not None and locked.updated_at != expected_version:
         raise StaleClientError(locked)
     for name, value in _client_values(fields).items():

@@ -602,3 +602,42 @@ def test_it_validates_in_the_service_as_well_as_in_the_form():
         services.client_create(fields={"last_name": "Ok"}, family=[services.FamilyMemberData(first_name="")])
     assert caught.value.messages == ["A family member: This field cannot be blank."]
     assert Client.objects.count() == 0  # all or nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_a_removal_racing_a_booking_that_adds_the_member():
+    """A participant added in a transaction still open when the removal starts is seen, not cascaded away."""
+    import threading
+
+    from django.db import connection, transaction
+
+    household = factories.ClientFactory(last_name="Okafor")
+    chidi = factories.FamilyMemberFactory(client=household, first_name="Chidi")
+    inserted = threading.Event()
+    errors: list[BaseException] = []
+    booked = []
+
+    def book():
+        try:
+            with transaction.atomic():
+                # A new session for this very client, with Chidi taking part.
+                session = session_at(household, 3)
+                booked.append(session)
+                SessionParticipant.objects.create(session=session, family_member=chidi)
+                inserted.set()
+                threading.Event().wait(0.5)  # still uncommitted while the removal starts
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+            inserted.set()
+        finally:
+            connection.close()
+
+    booking = threading.Thread(target=book)
+    booking.start()
+    assert inserted.wait(10)
+    with pytest.raises(services.FamilyMemberInUseError):
+        services.client_update(client=household, fields={}, remove=[chidi.pk])
+    booking.join(10)
+
+    assert errors == []
+    assert SessionParticipant.objects.filter(session=booked[0], family_member=chidi).exists()
