@@ -464,7 +464,7 @@ def _wizard_url(day: date, minute: int, column: Column) -> str:
         params[role] = profile.user_id
     elif column.resource is not None:
         params["resource"] = column.resource.pk
-    return f"{WIZARD_PATH}?{urlencode(params)}"
+    return f"{WIZARD_PATH}?{urlencode(params, safe=':')}"
 
 
 def _skipped_minutes(day: date, start: int, end: int, slot: int) -> set[int]:

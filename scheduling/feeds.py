@@ -89,15 +89,20 @@ def build_feed(*, name: str, studio_name: str, events, base_url: str, now: datet
     return feed
 
 
+def now() -> datetime:
+    """The moment the feed's window is measured from (tests move it)."""
+    return timezone.now()
+
+
 def feed_response(request: HttpRequest, *, name: str, person_id: int | None = None,
                   resource_id: int | None = None) -> HttpResponse:
-    now = timezone.now()
+    now_ = now()
     events = selectors.calendar_events(
-        now - WINDOW_PAST, now + WINDOW_FUTURE, person_id=person_id, resource_id=resource_id
+        now_ - WINDOW_PAST, now_ + WINDOW_FUTURE, person_id=person_id, resource_id=resource_id
     )
     base_url = request.build_absolute_uri("/").rstrip("/")
     feed = build_feed(
-        name=name, studio_name=StudioSettings.load().studio_name, events=events, base_url=base_url, now=now
+        name=name, studio_name=StudioSettings.load().studio_name, events=events, base_url=base_url, now=now_
     )
     response = HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
