@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling import views, wizards
+from scheduling import reminders, views, wizards
 
 app_name = "scheduling"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("schedule/new/", wizards.scheduling_wizard, name="wizard"),
     path("schedule/slots/", wizards.free_slots, name="free_slots"),
     path("clients/<int:client_id>/sessions/wizard/", wizards.session_wizard, name="session_wizard"),
+    # On-screen reminders (scheduling/reminders.py, polled by static/js/reminders.js).
+    path("reminders/due.json", reminders.reminders_due, name="reminders_due"),
+    path("reminders/<int:session_id>/dismiss/", reminders.reminder_dismiss, name="reminder_dismiss"),
     # iCal feeds: no login, the token in the URL is the key.
     path("feeds/staff/<str:token>.ics", views.staff_feed, name="staff_feed"),
     path("feeds/resources/<str:token>.ics", views.resource_feed, name="resource_feed"),
