@@ -100,6 +100,11 @@ STORAGES = {
     },
 }
 
+# Development and tests serve static files straight from static/ and the apps
+# (no collectstatic); production serves the collected, hashed files.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

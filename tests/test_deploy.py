@@ -52,6 +52,9 @@ def production_env(django_db_setup, tmp_path) -> dict:
     from django.db import connection
 
     environ = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    # The browser tests' conftest sets this in os.environ for Playwright; a
+    # deployment never has it (check --deploy reports async.E001).
+    environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     environ.update(
         DEBUG="false",
         SECRET_KEY=SECRET_KEY,
