@@ -9,6 +9,11 @@ from 1:30 AM CST to 3:30 AM CDT on the spring-forward night spans 1:30 to
 night both sit at 1:30 (side by side) and their labels name the zone. An
 event that crosses midnight is placed on both days.
 
+Instants are compared in UTC: Python compares and subtracts two datetimes
+that share a tzinfo by their wall-clock readings, which is wrong across a
+DST change (1:30 AM CDT and 1:30 AM CST would be "equal"). So items carry
+their UTC instants and days their UTC bounds; local values are for display.
+
 No database access here: views hand in the events and the settings.
 """
 
@@ -17,7 +22,7 @@ from __future__ import annotations
 import calendar as pycalendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.utils.formats import get_format
@@ -90,14 +95,20 @@ class Item:
     color: str
     text_color: str
     confirmed: bool
-    starts_at: datetime  # studio zone
-    ends_at: datetime  # studio zone
+    starts_at: datetime  # studio zone, for display
+    ends_at: datetime  # studio zone, for display
     place: str
     photographer_id: int | None
     assistant_id: int | None
     resource_id: int | None
     people: str
     url: str
+    start_utc: datetime = None  # for comparisons
+    end_utc: datetime = None
+
+    def __post_init__(self) -> None:
+        self.start_utc = self.starts_at.astimezone(UTC)
+        self.end_utc = self.ends_at.astimezone(UTC)
 
     @property
     def start_label(self) -> str:
@@ -227,8 +238,14 @@ def view_title(view: str, day: date, days: Sequence[date]) -> str:
     return f"{first:%b} {first.day} – {last.day}, {last.year}"
 
 
+def utc_bounds(day: date) -> tuple[datetime, datetime]:
+    """``day_bounds`` as UTC instants: safe to compare and subtract."""
+    start, end = day_bounds(day)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
 def range_bounds(days: Sequence[date]) -> tuple[datetime, datetime]:
-    return day_bounds(days[0])[0], day_bounds(days[-1])[1]
+    return utc_bounds(days[0])[0], utc_bounds(days[-1])[1]
 
 
 @dataclass
@@ -259,6 +276,7 @@ def dst_changes(days: Iterable[date]) -> list[DstChange]:
         start, end = day_bounds(day)
         if start.utcoffset() == end.utcoffset():
             continue
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
         # Walk the day in UTC until the offset changes.
         probe = start
         while probe < end:
@@ -326,12 +344,12 @@ class Placement:
 
 
 def place(item: Item, day: date) -> Placement | None:
-    day_start, day_end = day_bounds(day)
-    if not (item.starts_at < day_end and item.ends_at > day_start):
+    day_start, day_end = utc_bounds(day)
+    if not (item.start_utc < day_end and item.end_utc > day_start):
         return None
-    top = wall_minutes(item.starts_at, day_start, day_end)
-    bottom = wall_minutes(item.ends_at, day_start, day_end)
-    real = int((min(item.ends_at, day_end) - max(item.starts_at, day_start)).total_seconds() // 60)
+    top = wall_minutes(item.start_utc, day_start, day_end)
+    bottom = wall_minutes(item.end_utc, day_start, day_end)
+    real = int((min(item.end_utc, day_end) - max(item.start_utc, day_start)).total_seconds() // 60)
     if bottom <= top:
         # The repeated hour of the fall-back night: 1:00 CDT – 1:30 CST runs
         # "backwards" on the wall clock; draw it for its real length.
@@ -342,14 +360,14 @@ def place(item: Item, day: date) -> Placement | None:
         item=item,
         top=top,
         bottom=bottom,
-        starts_before=item.starts_at < day_start,
-        ends_after=item.ends_at > day_end,
+        starts_before=item.start_utc < day_start,
+        ends_after=item.end_utc > day_end,
     )
 
 
 def assign_lanes(placements: list[Placement]) -> list[Placement]:
     """Side by side when items overlap on the wall clock; each cluster shares its width."""
-    placements.sort(key=lambda p: (p.top, p.item.starts_at, -p.bottom, p.item.number, p.item.id))
+    placements.sort(key=lambda p: (p.top, p.item.start_utc, -p.bottom, p.item.number, p.item.id))
     cluster: list[Placement] = []
     lane_ends: list[int] = []
     cluster_bottom = -1
@@ -469,7 +487,7 @@ def _wizard_url(day: date, minute: int, column: Column) -> str:
 
 def _skipped_minutes(day: date, start: int, end: int, slot: int) -> set[int]:
     """Slot starts that do not exist on ``day`` (clocks going forward)."""
-    day_start, day_end = day_bounds(day)
+    day_start, day_end = utc_bounds(day)
     if day_end - day_start >= timedelta(hours=24):
         return set()
     skipped = set()
@@ -628,12 +646,12 @@ def build_month(*, day: date, days: Sequence[date], items: Sequence[Item], studi
         current = max(item.starts_at.date(), days[0])
         last = min(item.ends_at.date(), days[-1])
         while current <= last:
-            start, end = day_bounds(current)
-            if item.starts_at < end and item.ends_at > start:
-                cells[current].entries.append(MonthEntry(item, continued=item.starts_at < start))
+            start, end = utc_bounds(current)
+            if item.start_utc < end and item.end_utc > start:
+                cells[current].entries.append(MonthEntry(item, continued=item.start_utc < start))
             current += timedelta(days=1)
     for cell in cells.values():
-        cell.entries.sort(key=lambda e: (not e.continued, e.item.starts_at, e.item.number))
+        cell.entries.sort(key=lambda e: (not e.continued, e.item.start_utc, e.item.number))
         cell.add_url = f"{WIZARD_PATH}?{urlencode({'date': cell.day.isoformat()})}"
     ordered = [cells[d] for d in days]
     return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
@@ -655,9 +673,9 @@ def build_agenda(*, days: Sequence[date], items: Sequence[Item], today: date,
                  skip_empty: bool = False) -> list[AgendaDay]:
     result = []
     for d in days:
-        start, end = day_bounds(d)
-        entries = [MonthEntry(i, continued=i.starts_at < start) for i in items
-                   if i.starts_at < end and i.ends_at > start]
+        start, end = utc_bounds(d)
+        entries = [MonthEntry(i, continued=i.start_utc < start) for i in items
+                   if i.start_utc < end and i.end_utc > start]
         if skip_empty and not entries and d != today:
             continue
         result.append(AgendaDay(d, d == today, entries,
