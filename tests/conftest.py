@@ -108,6 +108,8 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
-def _studio_time_zone(settings):
+def _test_settings(settings):
     # Tests pin the zone so DST dates are known (US: Mar 8 / Nov 1 2026).
     settings.TIME_ZONE = "America/Chicago"
+    # The production hasher costs ~0.3 s per test user; strength is not under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
