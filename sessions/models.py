@@ -207,7 +207,8 @@ class Session(models.Model):
 
 class SessionParticipant(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE)
-    family_member = models.ForeignKey(FamilyMember, on_delete=models.CASCADE)
+    # PROTECT: removing a family member must never erase who took part in a session.
+    family_member = models.ForeignKey(FamilyMember, on_delete=models.PROTECT)
 
     class Meta:
         constraints = [
