@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from sessions import hub, views
+from sessions import calendar_tab, hub, views
 
 app_name = "photo_sessions"
 
@@ -21,4 +21,13 @@ urlpatterns: list = [
     path("<int:pk>/cancel/", views.session_cancel, name="cancel"),
     path("<int:pk>/no-show/", views.session_no_show, name="no_show"),
     path("<int:pk>/redo/", views.session_redo, name="redo"),
+    # The Calendar tab: Advanced Calendar Options (sessions/calendar_tab.py).
+    path("<int:pk>/calendar/", calendar_tab.calendar_tab, name="calendar_tab"),
+    path("<int:pk>/calendar/add/", calendar_tab.event_add, name="calendar_event_add"),
+    path("<int:pk>/calendar/<int:event_id>/edit/", calendar_tab.event_edit, name="calendar_event_edit"),
+    path("<int:pk>/calendar/<int:event_id>/hide/", calendar_tab.event_hide, name="calendar_event_hide"),
+    path("<int:pk>/calendar/<int:event_id>/remove/", calendar_tab.event_delete, name="calendar_event_delete"),
+    path("<int:pk>/calendar/<int:event_id>/copy/", calendar_tab.event_copy, name="calendar_event_copy"),
+    path("<int:pk>/calendar/<int:event_id>/make-primary/", calendar_tab.event_make_primary,
+         name="calendar_event_make_primary"),
 ]
