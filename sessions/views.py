@@ -8,7 +8,8 @@ the user typed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -574,12 +575,15 @@ def _log_value(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, dict):
         return str(value.get("text", value.get("id", "")))
-    if isinstance(value, str) and len(value) >= 16 and value[4] == "-" and "T" in value:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        day = date.fromisoformat(value)
+        return f"{day:%b} {day.day}, {day:%Y}"
+    if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}T", value):
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             return value
-        return f"{parsed:%b} {parsed.day}, {parsed:%Y} {parsed:%I:%M %p}"
+        return f"{parsed:%b} {parsed.day}, {parsed:%Y} {parsed:%I:%M %p}".replace(" 0", " ")
     return str(value)
 
 

@@ -41,6 +41,8 @@ class PreferencesForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         chosen = list(self.instance.default_calendar_people.values_list("pk", flat=True)) if self.instance.pk else []
+        self.fields["use_session_wizard"].widget.attrs["class"] = "form-check-input"
+        self.fields["default_calendar_view"].widget.attrs["class"] = "form-select"
         self.fields["default_calendar_people"].queryset = (
             User.objects.filter(Q(is_active=True, staff_profile__show_on_calendar=True) | Q(pk__in=chosen))
             .select_related("staff_profile")

@@ -50,6 +50,8 @@ def world(photographer_user, front_desk_user, manager_user):
                                    booked_by=front_desk_user, photographer=pat, description="Pat's session")
     other = services.session_create(client=client, session_type=kind, starts_at=factories.tomorrow_at(13),
                                     booked_by=front_desk_user, description="Someone else's")
+    # With advanced options on, the Calendar tab (another page) is part of the walk.
+    Session.objects.filter(pk=mine.pk).update(use_advanced_calendar=True)
     mine_task = services.task_create(session=mine, user=front_desk_user, title="Cull the images")
     other_task = services.task_create(session=other, user=front_desk_user, title="Order prints")
     return {"client": client, "member": member, "kind": kind, "mine": mine, "other": other,

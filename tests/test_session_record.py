@@ -400,8 +400,8 @@ def test_it_shows_notes_newest_first_status_history_and_log(front_desk_client, f
     page = html(response)
     assert page.index("Newer note") < page.index("Older note")
     assert front_desk_user.staff_profile.display_name in page
-    assert re.search(r"Session Pending <i class=\"bi bi-arrow-right\" aria-label=\"to\"></i> "
-                     r"<span class=\"fw-semibold\">Image Capture Pending</span>", page)
+    assert re.search(r'<span class="fw-normal">Session Pending</span> <i class="bi bi-arrow-right" '
+                     r'aria-label="to"></i> Image Capture Pending</div>', page)
     assert "Status changed" in page and "Session Pending → Image Capture Pending" in page
     assert "Booked" in page and f"Session #{session.number}, Family Portrait" in page
 
