@@ -73,7 +73,7 @@ class ClientStepForm(forms.Form):
     search = forms.CharField(
         label="Find a client", max_length=200, required=False,
         widget=forms.TextInput(attrs={
-            "type": "search", "class": "form-control", "placeholder": "Last name, first name, email or phone",
+            "type": "search", "class": "form-control", "placeholder": "e.g. Smith, anna@example.com, 555 0101",
             "autocomplete": "off", "autofocus": True,
         }),
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -77,6 +78,11 @@ class StepFailed(Exception):
 def local_text(value: datetime) -> str:
     local = to_local(value)
     return f"{local:%a %b} {local.day}, {local:%Y} at {local:%I:%M %p}".replace(" 0", " ")
+
+
+def date_text(value: datetime) -> str:
+    local = to_local(value)
+    return f"{local:%a %b} {local.day}, {local:%Y}"
 
 
 def time_text(value: datetime) -> str:
@@ -142,6 +148,7 @@ def slots_context(*, session_type: SessionType | None, start_date: date, photogr
         "slot_from": start_date,
         "slot_until": end_date,
         "slot_for": who,
+        "slot_for_text": " and ".join([", ".join(who[:-1]), who[-1]]) if len(who) > 1 else "".join(who),
     }
 
 
@@ -358,6 +365,7 @@ class SchedulingWizard(SessionWizardView):
                 .order_by("last_name", "first_name", "id")[:MATCH_LIMIT]
             )
         context.update({
+            "prefill_text": self.prefill_text(),
             "search": search,
             "matches": matches,
             "match_total": total,
@@ -365,6 +373,23 @@ class SchedulingWizard(SessionWizardView):
             "selected_client": selected,
             "can_add_client": self.request.user.has_perm(ADD_CLIENT),
         })
+
+    def prefill_text(self) -> str:
+        """"Booking Tue Jun 1 at 2:30 PM with Ann Lens": what the calendar's slot link chose."""
+        prefill = self.prefill
+        if not prefill.get("date"):
+            return ""
+        day = date.fromisoformat(prefill["date"])
+        text = f"Booking {day:%a %b} {day.day}"
+        if prefill.get("time"):
+            text += f" at {time.fromisoformat(prefill['time']):%I:%M %p}".replace(" 0", " ")
+        photographer = (
+            get_user_model().objects.select_related("staff_profile")
+            .filter(pk=prefill.get("photographer") or 0, staff_profile__isnull=False).first()
+        )
+        if photographer is not None:
+            text += f" with {user_display_name(photographer)}"
+        return text + ". First find or add the client."
 
     def context_details(self, form, context, kwargs) -> None:
         client = self.chosen_client()
@@ -437,6 +462,8 @@ class SchedulingWizard(SessionWizardView):
                     "session": session,
                     "session_data": data,
                     "when": local_text(session.starts_at),
+                    "date_text": date_text(session.starts_at),
+                    "start_text": time_text(session.starts_at),
                     "until": time_text(session.ends_at),
                     "length_minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
                     "photographer_name": user_display_name(session.photographer) if session.photographer_id else "",

@@ -50,11 +50,8 @@
 
     var body = el("div", "flex-grow-1");
     body.style.minWidth = "12rem";
-    var title = el("div", "fw-semibold");
-    title.appendChild(el("span", "", "Reminder: session #" + item.number + " "));
-    title.appendChild(el("span", "reminder-when", ""));
-    body.appendChild(title);
-    body.appendChild(el("div", "small reminder-what", describe(item)));
+    body.appendChild(el("div", "fw-semibold reminder-title", ""));
+    body.appendChild(el("div", "small reminder-what", ""));
     alert.appendChild(body);
 
     var actions = el("div", "d-flex gap-2 ms-auto");
@@ -71,9 +68,9 @@
   }
 
   function update(alert, item) {
-    alert.querySelector(".reminder-when").textContent =
-      item.day + " at " + item.time + " — " + item.starts_in;
-    alert.querySelector(".reminder-what").textContent = describe(item);
+    // "Session #1003 starts in 19 minutes" / "Today at 2:55 PM · Nakamura, Kei · Newborn photos"
+    alert.querySelector(".reminder-title").textContent = "Session #" + item.number + " " + item.starts_in;
+    alert.querySelector(".reminder-what").textContent = item.day + " at " + item.time + " · " + describe(item);
   }
 
   function render(items) {

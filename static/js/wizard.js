@@ -5,7 +5,8 @@
  *   - a free-slot chip fills Session Date, Start Time and End Time in place
  *     (without JavaScript the chip submits and the server fills them);
  *   - changing Type, Session Date, Photographer, Assistant or Camera Room
- *     reloads the chips from /schedule/slots/ (the Refresh button does too);
+ *     reloads the chips from /schedule/slots/ (so the Refresh button, there
+ *     for browsers without JavaScript, is hidden);
  *   - changing Type fills the type's default people and room where the
  *     fields still hold the previous type's defaults, and moves End Time.
  * Client details step:
@@ -122,13 +123,9 @@
     });
     start.addEventListener("change", markActive);
 
+    // The chips follow every change by themselves: the no-JavaScript Refresh button is not needed.
     var refreshButton = form.querySelector("[data-refresh-slots]");
-    if (refreshButton) {
-      refreshButton.addEventListener("click", function (event) {
-        event.preventDefault();
-        refresh();
-      });
-    }
+    if (refreshButton) refreshButton.hidden = true;
     markActive();
   }
 
