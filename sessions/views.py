@@ -128,10 +128,11 @@ def _types_json() -> dict:
     }
 
 
-def _statuses_json(current: SessionStatus | None = None) -> dict:
+def _statuses_json(current: SessionStatus | None = None, nxt: SessionStatus | None = None) -> dict:
     studio = StudioSettings.load()
     statuses = list(selectors.active_statuses())
-    nxt = current.next_status() if current else None
+    if current is not None and nxt is None:
+        nxt = current.next_status()
     return {
         "today": timezone.localdate().isoformat(),
         "work_days": studio.work_days,
@@ -141,15 +142,15 @@ def _statuses_json(current: SessionStatus | None = None) -> dict:
     }
 
 
-def _change_status_form(session: Session, data=None) -> ChangeStatusForm:
+def _change_status_form(session: Session, data=None, *, nxt: SessionStatus | None = None,
+                        work_days: list[int] | None = None) -> ChangeStatusForm:
+    """The Change Status form: the next status by sort order and its due date preselected."""
     if data is not None:
         return ChangeStatusForm(data)
-    nxt = session.status.next_status() or session.status
-    return ChangeStatusForm(initial={
-        "completed_on": timezone.localdate(),
-        "to_status": nxt.pk,
-        "due_date": services.due_date_for(nxt),
-    })
+    nxt = nxt or session.status.next_status() or session.status
+    today = timezone.localdate()
+    due = nxt.due_date_from(today, work_days) if work_days is not None else services.due_date_for(nxt)
+    return ChangeStatusForm(initial={"completed_on": today, "to_status": nxt.pk, "due_date": due})
 
 
 def record_context(request: HttpRequest, session: Session, active_tab: str, **extra) -> dict:
@@ -170,8 +171,13 @@ def record_context(request: HttpRequest, session: Session, active_tab: str, **ex
         "close_to": _safe_next(request, request.GET.get("next")) or "",
     }
     if can_edit:
-        context.setdefault("change_status_form", _change_status_form(session))
-        context["statuses_json"] = _statuses_json(session.status)
+        nxt = session.status.next_status()
+        statuses_json = _statuses_json(session.status, nxt)
+        if "change_status_form" not in extra:
+            context["change_status_form"] = _change_status_form(
+                session, nxt=nxt or session.status, work_days=statuses_json["work_days"]
+            )
+        context["statuses_json"] = statuses_json
         context["updated_by_name"] = user_display_name(user)
     context.update(extra)
     return context
@@ -185,14 +191,12 @@ def _conflict_context(exc: ConflictError) -> dict:
 
 
 def _general_context(request, session: Session, form: SessionForm, **extra) -> dict:
-    return record_context(
-        request, session, "general",
-        form=form,
-        record_form=True,
-        types_json=_types_json(),
-        form_statuses_json=_statuses_json(),
-        **extra,
-    )
+    context = record_context(request, session, "general", form=form, record_form=True, **extra)
+    if context["can_edit"]:
+        # The form's script: type lengths and defaults, status durations for the due date.
+        context["types_json"] = _types_json()
+        context["form_statuses_json"] = context["statuses_json"]
+    return context
 
 
 @require_http_methods(["GET", "POST"])

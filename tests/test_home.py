@@ -110,7 +110,7 @@ def test_it_keeps_the_home_queries_flat(front_desk_client, front_desk_user, djan
                                            status_due_date=today - timedelta(days=1 + i))
         member = factories.FamilyMemberFactory(client=session.client)
         session.participants.add(member)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         response = front_desk_client.get("/")
     assert response.status_code == 200
     assert len(response.context["studio_sessions"]) == rows

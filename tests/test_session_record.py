@@ -468,13 +468,13 @@ def _fill(session, user, rows: int) -> None:
 def test_it_keeps_the_record_queries_flat(front_desk_client, front_desk_user, session,
                                           django_assert_max_num_queries, rows):
     _fill(session, front_desk_user, rows)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(24):
         assert front_desk_client.get(f"/sessions/{session.pk}/").status_code == 200
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(16):
         response = front_desk_client.get(f"/sessions/{session.pk}/notes/")
         assert response.status_code == 200
     assert html(response).count('class="note"') == rows
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(15):
         response = front_desk_client.get(f"/sessions/{session.pk}/tasks/")
         assert response.status_code == 200
     assert html(response).count('class="task"') == rows
