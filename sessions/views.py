@@ -353,7 +353,6 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
                     if request.POST.get("_close"):
                         return redirect(close_to or client_url(client.pk) + "?tab=sessions")
                     return redirect(_detail_url(session, close_to))
-    status = SessionStatus.initial()
     context = {
         "client": client,
         "client_url": client_url(client.pk),
@@ -362,7 +361,6 @@ def session_new(request: HttpRequest, client_id: int) -> HttpResponse:
         "types_json": _types_json(),
         "form_statuses_json": _statuses_json(),
         "booked_by_name": user_display_name(request.user),
-        "initial_status": status,
         "close_to": close_to or "",
     }
     return render(request, "sessions/new.html", context, status=409 if conflict else 200)

@@ -80,7 +80,8 @@
 
   function trackTouched(form) {
     function mark(event) {
-      if (event.isTrusted && event.target && event.target.name) {
+      // Only the user's own edits fire input/change: the page sets values silently.
+      if (event.target && event.target.name) {
         event.target.setAttribute("data-touched", "1");
       }
     }
@@ -183,8 +184,8 @@
     // Unsaved changes: ask before leaving.
     var dirty = false;
     var submitting = false;
-    form.addEventListener("input", function (event) { if (event.isTrusted) dirty = true; });
-    form.addEventListener("change", function (event) { if (event.isTrusted) dirty = true; });
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
     form.addEventListener("submit", function (event) {
       if (!event.defaultPrevented) submitting = true;
     });

@@ -132,3 +132,73 @@ def test_it_books_a_session_from_a_client_record(page, live_server, login, scree
     screenshot("book-08-cancelled")
     session.refresh_from_db()
     assert session.cancelled
+
+
+def test_it_fills_type_defaults_only_where_the_user_has_not_typed(page, live_server, login, screenshot):
+    from studio.models import StudioSettings
+    from studio.timeutils import add_work_days
+
+    desk = factories.front_desk(username="fran", first_name="Fran", last_name="Desk")
+    UserPreferences.objects.create(user=desk, use_session_wizard=False)
+    ann = factories.photographer(username="ann", first_name="Ann", last_name="Shutter")
+    ben = factories.photographer(username="ben", first_name="Ben", last_name="Focus")
+    dee = factories.photographer(username="dee", first_name="Dee", last_name="Flash")
+    cal = factories.assistant(username="cal", first_name="Cal", last_name="Grip")
+    room_a = factories.ResourceFactory(name="Studio A")
+    room_b = factories.ResourceFactory(name="Studio B")
+    headshot = factories.SessionTypeFactory(name="Headshot", default_length_minutes=30,
+                                            default_photographer=ann, default_resource=room_a)
+    factories.SessionTypeFactory(name="Family Portrait", default_length_minutes=90,
+                                 default_photographer=ben, default_assistant=cal, default_resource=room_b)
+    studio = StudioSettings.load()
+    studio.default_session_type = headshot
+    studio.save()
+    client = factories.ClientFactory(last_name="Okafor")
+
+    login(desk)
+    page.goto(f"{live_server.url}/clients/{client.pk}/sessions/new/")
+    label = lambda text: page.get_by_label(text, exact=True)  # noqa: E731
+    expect(label("Type")).to_have_value(str(headshot.pk))
+    expect(label("Photographer")).to_have_value(str(ann.pk))
+    label("Start Time").fill("09:00")
+    label("Start Time").dispatch_event("change")
+    expect(label("End Time")).to_have_value("09:30")
+
+    # The user picks a photographer; a type change keeps it and fills the rest.
+    label("Photographer").select_option(label="Dee Flash")
+    label("Type").select_option(label="Family Portrait")
+    expect(label("End Time")).to_have_value("10:30")
+    expect(label("Photographer")).to_have_value(str(dee.pk))
+    expect(label("Assistant")).to_have_value(str(cal.pk))
+    expect(label("Camera Room")).to_have_value(str(room_b.pk))
+
+    # Moving the start keeps the length.
+    label("Start Time").fill("13:15")
+    label("Start Time").dispatch_event("change")
+    expect(label("End Time")).to_have_value("14:45")
+
+    # A typed End Time stays when the type changes again.
+    label("End Time").fill("15:00")
+    label("End Time").dispatch_event("change")
+    label("Type").select_option(label="Headshot")
+    expect(label("End Time")).to_have_value("15:00")
+
+    # Camera Room or a typed location, not both.
+    label("or type a location").fill("Lincoln Park")
+    expect(label("Camera Room")).to_have_value("")
+    label("Camera Room").select_option(label="Studio A")
+    expect(label("or type a location")).to_have_value("")
+
+    # A new status recalculates its due date in studio work days.
+    upload = SessionStatus.objects.get(name="Upload to Web Pending")
+    label("Session Status").select_option(label="Upload to Web Pending")
+    expected = add_work_days(timezone.localdate(), upload.default_duration_days, studio.work_days)
+    expect(label("Status Due Date")).to_have_value(expected.isoformat())
+    screenshot("book-09-type-defaults")
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text(re.compile(r"Session #\d+ booked for"))).to_be_visible()
+    session = Session.objects.get(client=client)
+    assert (session.photographer, session.camera_room, session.location) == (dee, room_a, "")
+    assert session.assistant == cal and session.status == upload and session.status_due_date == expected
+    assert timezone.localtime(session.ends_at).strftime("%H:%M") == "15:00"
