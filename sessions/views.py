@@ -232,6 +232,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     text = (f"{member.full_name} added to the household and ticked as a participant. "
                             f"Session #{saved.number} saved.")
                 messages.success(request, text)
+                if session.confirmed and form.cleaned_data["confirmed"] and not saved.confirmed:
+                    messages.warning(request, f"Session #{saved.number} moved to another time, so it is no "
+                                              "longer confirmed. Confirm it with the client again.")
                 if request.POST.get("_close"):
                     return redirect(close_to or client_url(saved.client_id) + "?tab=sessions")
                 url = _detail_url(saved, close_to)

@@ -164,6 +164,23 @@ def test_it_sends_save_and_close_to_the_client_or_next(front_desk_client, sessio
     assert '<input type="hidden" name="next" value="/sessions/?q=okafor">' in page
 
 
+def test_it_says_so_when_moving_a_confirmed_session_clears_confirmed(front_desk_client, session):
+    Session.objects.filter(pk=session.pk).update(confirmed=True)
+    response = front_desk_client.post(f"/sessions/{session.pk}/", form_data(
+        session, start_time=time(12, 0), end_time=time(13, 0)))
+    session.refresh_from_db()
+    assert not session.confirmed
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        f"Session #{session.number} saved.",
+        f"Session #{session.number} moved to another time, so it is no longer confirmed. "
+        "Confirm it with the client again.",
+    ]
+    response = front_desk_client.post(f"/sessions/{session.pk}/", form_data(session, confirmed=True,
+                                                                           description="Same time"))
+    session.refresh_from_db()
+    assert session.confirmed
+
+
 def test_it_fills_an_empty_end_time_from_the_type_length(front_desk_client, session, portrait):
     data = form_data(session, start_time=time(9, 0))
     data["end_time"] = ""
