@@ -55,6 +55,12 @@ def _pgserver():
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         import pgserver
         import pgserver.postgres_server
+    # On a failed start pgserver logs the whole server log as an error; our
+    # EmbeddedDatabaseError names the log file and quotes its last lines.
+    pg_logger = logging.getLogger("pgserver")
+    if not pg_logger.handlers:
+        pg_logger.addHandler(logging.NullHandler())
+        pg_logger.propagate = False
     return pgserver
 
 
@@ -327,8 +333,14 @@ def _get_server(pgdata: Path):
 def start(pgdata: Path = PGDATA):
     """Start (or attach to) the server and make sure the studio database exists."""
     pgdata = Path(pgdata).resolve()
-    with _locked(pgdata):
+    try:
         pgdata.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EmbeddedDatabaseError(
+            f"Embedded PostgreSQL: cannot create {pgdata} ({exc.strerror}). "
+            "Set EMBEDDED_PGDATA to a writable directory or DATABASE_URL to use another server."
+        ) from exc
+    with _locked(pgdata):
         clean_stale_files(pgdata)
         server = None
         for attempt in (1, 2):
@@ -339,7 +351,7 @@ def start(pgdata: Path = PGDATA):
                 if attempt == 2:
                     raise EmbeddedDatabaseError(
                         f"Embedded PostgreSQL in {pgdata} did not start ({type(exc).__name__}); "
-                        f"its log says: {_log_tail(pgdata) or 'nothing'}. "
+                        f"the end of {pgdata / 'log'}: {_log_tail(pgdata) or 'nothing'}. "
                         "Set DATABASE_URL to use another server."
                     ) from exc
                 # A server may still be recovering after a crash, or a process

@@ -303,3 +303,27 @@ def test_long_data_dir_puts_the_socket_in_the_runtime_dir_and_recovers_from_kill
         _remove(path)
         if socket_dir.parent == embedded_db._pgserver().postgres_server.PostgresServer.runtime_path:
             shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+def test_a_server_that_cannot_start_is_one_clear_error(pgdata):
+    path = _new_pgdata()
+    try:
+        embedded_db.stop(pgdata)
+        subprocess.run(["cp", "-a", str(pgdata), str(path)], check=True)
+        with (path / "postgresql.conf").open("a") as conf:
+            conf.write("this is = not valid =\n")
+
+        with pytest.raises(embedded_db.EmbeddedDatabaseError) as error:
+            embedded_db.start(path)
+
+        message = str(error.value)
+        assert "\n" not in message
+        assert f"Embedded PostgreSQL in {path} did not start" in message
+        assert "contains errors" in message  # quoted from the server's log
+    finally:
+        _remove(path)
+
+
+def test_an_unusable_data_directory_is_one_clear_error():
+    with pytest.raises(embedded_db.EmbeddedDatabaseError, match="cannot create /proc/nope/pgdata"):
+        embedded_db.start(Path("/proc/nope/pgdata"))
