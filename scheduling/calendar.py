@@ -23,11 +23,13 @@ import calendar as pycalendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.utils.formats import get_format
 
-from studio.models import StaffProfile, StudioSettings, user_display_name
+from scheduling.models import SessionType
+from studio.models import StaffProfile, StudioSettings
 from studio.timeutils import NonexistentTime, day_bounds, make_local, studio_tz, to_local
 
 VIEWS = ("month", "week", "workweek", "day")
@@ -39,6 +41,7 @@ GRID_EARLIEST = 7 * 60  # the grid shows at least 7:00 AM – 9:00 PM
 GRID_LATEST = 21 * 60
 MIN_ITEM_MINUTES = 20  # an item is never drawn shorter than this
 MONTH_CELL_ITEMS = 3  # items listed in a month cell before "+ n more"
+MONTH_AGENDA_ITEMS = 8  # the same on a phone, where the month is a list by day
 WIZARD_PATH = "/schedule/new/"
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -145,30 +148,55 @@ class Item:
         return {pk for pk in (self.photographer_id, self.assistant_id) if pk}
 
 
-def make_item(event) -> Item:
-    """An Item from a CalendarEvent loaded by scheduling.selectors.calendar_events."""
-    session = event.session
-    session_type = session.session_type
-    title = event.description or session.description or session_type.name
-    names = [user_display_name(u) for u in (event.photographer, event.assistant) if u is not None]
+def client_name(last: str, first: str) -> str:
+    """As ``Client.__str__``: "Last, First", or "Last"."""
+    return f"{last}, {first}" if first else last
+
+
+def person_name(row: dict, role: str) -> str:
+    """As ``studio.models.user_display_name`` for the ``role`` columns of an event row."""
+    display = row[f"{role}__staff_profile__display_name"]
+    if display:
+        return display
+    full = f"{row[f'{role}__first_name'] or ''} {row[f'{role}__last_name'] or ''}".strip()
+    return full or row[f"{role}__username"] or ""
+
+
+@lru_cache(maxsize=256)
+def text_color(color: str) -> str:
+    return SessionType(color=color).text_color
+
+
+def event_title(row: dict) -> str:
+    return row["description"] or row["session__description"] or row["session__session_type__name"]
+
+
+def event_place(row: dict) -> str:
+    return row["resource__name"] if row["resource_id"] else row["location"]
+
+
+def make_item(row: dict) -> Item:
+    """An Item from an event row of scheduling.selectors.calendar_events."""
+    names = [person_name(row, role) for role in ("photographer", "assistant") if row[f"{role}_id"]]
+    color = row["session__session_type__color"]
     return Item(
-        id=event.pk,
-        session_id=session.pk,
-        number=session.number,
-        title=title,
-        client=str(session.client),
-        type_name=session_type.name,
-        color=session_type.color,
-        text_color=session_type.text_color,
-        confirmed=session.confirmed,
-        starts_at=to_local(event.starts_at),
-        ends_at=to_local(event.ends_at),
-        place=event.resource.name if event.resource_id else event.location,
-        photographer_id=event.photographer_id,
-        assistant_id=event.assistant_id,
-        resource_id=event.resource_id,
+        id=row["id"],
+        session_id=row["session_id"],
+        number=row["session__number"],
+        title=event_title(row),
+        client=client_name(row["session__client__last_name"], row["session__client__first_name"]),
+        type_name=row["session__session_type__name"],
+        color=color,
+        text_color=text_color(color),
+        confirmed=row["session__confirmed"],
+        starts_at=to_local(row["starts_at"]),
+        ends_at=to_local(row["ends_at"]),
+        place=event_place(row),
+        photographer_id=row["photographer_id"],
+        assistant_id=row["assistant_id"],
+        resource_id=row["resource_id"],
         people=", ".join(names),
-        url=session_url(session.pk),
+        url=session_url(row["session_id"]),
     )
 
 
@@ -407,6 +435,8 @@ class Slot:
     hour_start: bool
     offset: int = 0  # minutes from the top of the grid
     length: int = 0
+    css: str = "cal-slot"  # classes, worked out here so the template loop stays cheap
+    text: str = ""  # what it says to screen readers and in its tooltip
 
 
 @dataclass
@@ -586,17 +616,29 @@ def build_time_grid(
             p.offset = p.top - start
             p.length = p.bottom - p.top
         skipped = skipped_by_day[column.day]
+        when = f"{column.day:%a %b} {column.day.day}"
+        who = f" with {column.label}" if column.kind in ("person", "resource") and group != "date" else ""
         for minute in range(start, end, slot_minutes):
             exists = minute not in skipped
+            label = clock(time(minute // 60, minute % 60))
+            is_open = column.is_work_day and opens <= minute < closes
+            css = "cal-slot" + (" is-open" if is_open else "") + (" is-hour" if minute % 60 == 0 else "")
+            if exists:
+                text = f"Schedule a session on {when} at {label}{who}"
+            else:
+                css += " is-skipped"
+                text = f"{label} does not exist on this day: the clocks go forward."
             column.slots.append(
                 Slot(
                     minute=minute,
-                    label=clock(time(minute // 60, minute % 60)),
+                    label=label,
                     url=_wizard_url(column.day, minute, column) if exists else None,
-                    open=column.is_work_day and opens <= minute < closes,
+                    open=is_open,
                     hour_start=minute % 60 == 0,
                     offset=minute - start,
                     length=min(slot_minutes, end - minute),
+                    css=css,
+                    text=text,
                 )
             )
     hours = [(h * 60 - start, hour_label(h)) for h in range(start // 60, end // 60)]
@@ -667,18 +709,36 @@ class AgendaDay:
     entries: list[MonthEntry]
     day_url: str = ""
     add_url: str = ""
+    limit: int | None = None  # month lists a few per day; the day view has the rest
+
+    @property
+    def shown(self) -> list[MonthEntry]:
+        return self.entries if self.limit is None else self.entries[: self.limit]
+
+    @property
+    def more(self) -> int:
+        return len(self.entries) - len(self.shown)
 
 
 def build_agenda(*, days: Sequence[date], items: Sequence[Item], today: date,
-                 skip_empty: bool = False) -> list[AgendaDay]:
+                 skip_empty: bool = False, limit: int | None = None) -> list[AgendaDay]:
+    by_day: dict[date, list[MonthEntry]] = {d: [] for d in days}
+    bounds = {d: utc_bounds(d) for d in days}
+    for item in items:
+        current = max(item.starts_at.date(), days[0])
+        last = min(item.ends_at.date(), days[-1])
+        while current <= last:
+            if current in by_day:
+                start, end = bounds[current]
+                if item.start_utc < end and item.end_utc > start:
+                    by_day[current].append(MonthEntry(item, continued=item.start_utc < start))
+            current += timedelta(days=1)
     result = []
     for d in days:
-        start, end = utc_bounds(d)
-        entries = [MonthEntry(i, continued=i.start_utc < start) for i in items
-                   if i.start_utc < end and i.end_utc > start]
+        entries = by_day[d]
         if skip_empty and not entries and d != today:
             continue
-        result.append(AgendaDay(d, d == today, entries,
+        result.append(AgendaDay(d, d == today, entries, limit=limit,
                                 add_url=f"{WIZARD_PATH}?{urlencode({'date': d.isoformat()})}"))
     return result
 

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event, Timezone
 
 from scheduling import calendar as cal
 from scheduling import selectors
-from studio.models import StudioSettings, user_display_name
+from studio.models import StudioSettings
 from studio.timeutils import studio_tz
 
 WINDOW_PAST = timedelta(days=60)
@@ -53,38 +53,38 @@ def build_feed(*, name: str, studio_name: str, events, base_url: str, now: datet
         Timezone.from_tzid(tz.key, first_date=date(now.year - 2, 1, 1), last_date=date(now.year + 3, 1, 1))
     )
     stamp = now.astimezone(UTC)
-    for event in events:
-        session = event.session
-        title = event.description or session.description or session.session_type.name
-        start, end = _ical_time(event.starts_at), _ical_time(event.ends_at)
+    for row in events:
+        start, end = _ical_time(row["starts_at"]), _ical_time(row["ends_at"])
         if start.tzinfo is UTC or end.tzinfo is UTC:
-            start, end = event.starts_at.astimezone(UTC), event.ends_at.astimezone(UTC)
+            start, end = row["starts_at"].astimezone(UTC), row["ends_at"].astimezone(UTC)
+        client = cal.client_name(row["session__client__last_name"], row["session__client__first_name"])
+        type_name = row["session__session_type__name"]
         vevent = Event()
-        vevent.add("uid", event_uid(event.pk))
+        vevent.add("uid", event_uid(row["id"]))
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", start)
         vevent.add("dtend", end)
-        vevent.add("summary", f"{title} — {session.client}")
-        place = event.resource.name if event.resource_id else event.location
+        vevent.add("summary", f"{cal.event_title(row)} — {client}")
+        place = cal.event_place(row)
         if place:
             vevent.add("location", place)
         lines = [
-            f"Session #{session.number}",
-            f"Type: {session.session_type.name}",
-            f"Status: {session.status.name}",
+            f"Session #{row['session__number']}",
+            f"Type: {type_name}",
+            f"Status: {row['session__status__name']}",
         ]
-        if session.confirmed:
+        if row["session__confirmed"]:
             lines.append("Confirmed")
-        people = [
-            f"{role}: {user_display_name(user)}"
-            for role, user in (("Photographer", event.photographer), ("Assistant", event.assistant))
-            if user is not None
+        lines += [
+            f"{label}: {cal.person_name(row, role)}"
+            for label, role in (("Photographer", "photographer"), ("Assistant", "assistant"))
+            if row[f"{role}_id"]
         ]
-        vevent.add("description", "\n".join(lines + people))
-        vevent.add("url", f"{base_url}{cal.session_url(session.pk)}")
-        vevent.add("categories", [session.session_type.name])
-        vevent.add("status", "CONFIRMED" if session.confirmed else "TENTATIVE")
-        vevent.add("last-modified", session.updated_at.astimezone(UTC))
+        vevent.add("description", "\n".join(lines))
+        vevent.add("url", f"{base_url}{cal.session_url(row['session_id'])}")
+        vevent.add("categories", [type_name])
+        vevent.add("status", "CONFIRMED" if row["session__confirmed"] else "TENTATIVE")
+        vevent.add("last-modified", row["session__updated_at"].astimezone(UTC))
         feed.add_component(vevent)
     return feed
 

@@ -219,7 +219,8 @@ def _render(request: HttpRequest, scope: Scope) -> HttpResponse:
         context["weeks"] = weeks
         context["weekday_names"] = cal.weekday_names(short=False)
         agenda_days = [d for d in days if d.month == params.day.month]
-        context["agenda"] = cal.build_agenda(days=agenda_days, items=items, today=today, skip_empty=True)
+        context["agenda"] = cal.build_agenda(days=agenda_days, items=items, today=today, skip_empty=True,
+                                             limit=cal.MONTH_AGENDA_ITEMS)
     else:
         group_people = chosen_people or people
         group_resources = chosen_resources or resources

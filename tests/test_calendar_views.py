@@ -323,10 +323,12 @@ def test_it_shows_an_overnight_session_on_both_days(front_desk_client):
 
 
 def test_it_sums_up_busy_month_days(front_desk_client):
-    for hour in range(8, 14):
-        SessionFactory(starts_at=local_dt(DAY, hour))
+    for n in range(10):
+        SessionFactory(starts_at=local_dt(DAY, 8 + n // 2, 30 * (n % 2)))
     page = html(get(front_desk_client, view="month", date="2026-06-10"))
-    assert "+ 4 more" in page
+    grid, agenda = page.split('class="cal-agenda"')
+    assert "+ 8 more" in grid  # two listed in the cell
+    assert "+ 2 more on Wednesday" in agenda  # eight listed on a phone
     assert 'href="/calendar/?view=day&amp;date=2026-06-10"' in page
 
 

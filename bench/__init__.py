@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): ``python -m bench`` — see bench/calendar_queries.py."""
