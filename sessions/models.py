@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from clients.models import Client, FamilyMember
 from scheduling.models import PriceList, Resource, SessionType
-from studio.timeutils import add_work_days
+from studio.timeutils import add_work_days, elapsed
 
 # The calendar rule, in one place: on-hold and cancelled sessions are not on the calendar.
 ON_CALENDAR = {"on_hold": False, "cancelled": False}
@@ -199,10 +199,10 @@ class Session(models.Model):
         )
 
     def reminder_at(self):
-        return self.starts_at - timedelta(minutes=self.reminder_minutes) if self.reminder else None
+        return elapsed(self.starts_at, -timedelta(minutes=self.reminder_minutes)) if self.reminder else None
 
     def default_end(self):
-        return self.starts_at + timedelta(minutes=self.session_type.default_length_minutes)
+        return elapsed(self.starts_at, timedelta(minutes=self.session_type.default_length_minutes))
 
 
 class SessionParticipant(models.Model):

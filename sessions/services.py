@@ -33,7 +33,7 @@ from sessions.models import (
     StatusChange,
 )
 from studio.models import StudioSettings, user_display_name
-from studio.timeutils import to_local
+from studio.timeutils import NonexistentTime, as_utc, elapsed, make_local, to_local
 
 __all__ = [
     "ConflictError",
@@ -138,7 +138,7 @@ def apply_type_defaults(session: Session, *, fill_end: bool) -> None:
     """The type's length, people, room and price list, wherever the session has none."""
     session_type: SessionType = session.session_type
     if fill_end and session.starts_at and not session.ends_at:
-        session.ends_at = session.starts_at + timedelta(minutes=session_type.default_length_minutes)
+        session.ends_at = elapsed(session.starts_at, timedelta(minutes=session_type.default_length_minutes))
     if not session.photographer_id and session_type.default_photographer_id:
         session.photographer_id = session_type.default_photographer_id
     if not session.assistant_id and session_type.default_assistant_id:
@@ -235,7 +235,8 @@ def session_create(
 ) -> Session:
     """Book a session: number from the sequence, type defaults, status and due date."""
     _check_fields(fields)
-    session = Session(client=client, session_type=session_type, starts_at=starts_at, ends_at=ends_at, **fields)
+    session = Session(client=client, session_type=session_type, starts_at=as_utc(starts_at),
+                      ends_at=as_utc(ends_at), **fields)
     if session.number is None:
         session.number = DatabaseDefault()
     apply_type_defaults(session, fill_end=True)
@@ -273,6 +274,9 @@ def session_update(
 ) -> Session:
     """Change a session's fields; a changed status is recorded like Change Status."""
     _check_fields(fields)
+    for name in ("starts_at", "ends_at"):
+        if name in fields:
+            fields[name] = as_utc(fields[name])
     current = Session.objects.select_for_update().get(pk=session.pk)
     if expected_updated_at is not None and current.updated_at != expected_updated_at:
         last = current.log_entries.select_related("user").first()
@@ -379,12 +383,18 @@ def sessions_advance_status(*, sessions: Iterable[Session], user) -> tuple[list[
 def session_create_redo(*, session: Session, user, starts_at: datetime | None = None,
                         allow_conflicts: bool = False) -> Session:
     """A retake: same client, type, people, room and participants, a week later unless told."""
-    start = starts_at or session.starts_at + timedelta(days=7)
+    if starts_at is None:
+        # Same wall-clock time a week later, even across a DST change.
+        local = to_local(session.starts_at)
+        try:
+            starts_at = make_local(local.date() + timedelta(days=7), local.time())
+        except NonexistentTime as exc:
+            raise ValidationError(str(exc)) from exc
     redo = session_create(
         client=session.client,
         session_type=session.session_type,
-        starts_at=start,
-        ends_at=start + (session.ends_at - session.starts_at),
+        starts_at=starts_at,
+        ends_at=elapsed(starts_at, session.ends_at - session.starts_at),
         booked_by=user,
         participants=session.participants.all(),
         allow_conflicts=allow_conflicts,
@@ -450,6 +460,9 @@ def event_save(*, session: Session, user, event: CalendarEvent | None = None,
         raise ValidationError("The primary calendar row follows the General tab; edit the session there.")
     Session.objects.select_for_update().get(pk=session.pk)
     event = event or CalendarEvent(session=session)
+    for name in ("starts_at", "ends_at"):
+        if name in fields:
+            fields[name] = as_utc(fields[name])
     for name, value in fields.items():
         setattr(event, name, value)
     event.full_clean()
@@ -479,12 +492,13 @@ def event_delete(*, event: CalendarEvent, user) -> None:
 @transaction.atomic
 def event_copy(*, event: CalendarEvent, to_date: date, user, allow_conflicts: bool = False) -> CalendarEvent:
     """The same row on another date, same wall-clock times (how a session repeats)."""
-    from studio.timeutils import make_local
-
     start_local, end_local = to_local(event.starts_at), to_local(event.ends_at)
     length_days = (end_local.date() - start_local.date()).days
-    starts_at = make_local(to_date, start_local.time())
-    ends_at = make_local(to_date + timedelta(days=length_days), end_local.time())
+    try:
+        starts_at = make_local(to_date, start_local.time())
+        ends_at = make_local(to_date + timedelta(days=length_days), end_local.time())
+    except NonexistentTime as exc:
+        raise ValidationError({"starts_at": str(exc)}) from exc
     return event_save(
         session=event.session,
         user=user,

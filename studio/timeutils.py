@@ -56,3 +56,23 @@ def add_work_days(start: date, days: int, work_days: list[int]) -> date:
         if current.isoweekday() in work_days:
             remaining -= 1
     return current
+
+
+def elapsed(value: datetime, delta: timedelta) -> datetime:
+    """``value`` plus ``delta`` of real time, in UTC.
+
+    Python adds timedeltas to aware datetimes on the wall clock of their own
+    zone, so 60 minutes after 01:30 CDT on the fall-back night would be
+    02:30 CST, two hours later. Lengths of sessions are real minutes.
+    """
+    return value.astimezone(UTC) + delta
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """The same instant in UTC.
+
+    Two datetimes sharing one ZoneInfo compare and subtract by wall clock
+    (01:30 CDT == 01:30 CST on the fall-back night); in UTC they compare as
+    instants. Services store and compare times in UTC.
+    """
+    return value.astimezone(UTC) if value is not None else None
