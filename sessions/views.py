@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import services as client_services
@@ -84,8 +84,6 @@ def _safe_next(request: HttpRequest, value: str | None) -> str | None:
 def _detail_url(session: Session, close_to: str | None = None) -> str:
     url = reverse("photo_sessions:detail", args=[session.pk])
     if close_to:
-        from django.utils.http import urlencode
-
         url += "?" + urlencode({"next": close_to})
     return url
 
