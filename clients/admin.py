@@ -9,6 +9,11 @@ from django.db.models.functions import Coalesce
 from clients.models import Client, FamilyMember
 
 
+def count_of(model):
+    rows = model.objects.filter(client=OuterRef("pk")).order_by().values("client")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
 class FamilyMemberInline(admin.TabularInline):
     model = FamilyMember
     extra = 1
@@ -20,10 +25,9 @@ class ClientAdmin(admin.ModelAdmin):
     inlines = [FamilyMemberInline]
     list_display = ["__str__", "email", "phone", "city", "member_count", "session_count", "created_at"]
     list_display_links = ["__str__"]
-    list_filter = ["state", "created_at"]
+    list_filter = ["state"]
     search_fields = ["last_name", "first_name", "email", "phone", "phone_digits", "family_members__first_name"]
     readonly_fields = ["created_at", "updated_at"]
-    date_hierarchy = "created_at"
     fieldsets = [
         (None, {"fields": [("first_name", "last_name"), ("email", "phone")]}),
         ("Address", {"fields": ["address", ("city", "state", "postal_code")]}),
@@ -31,16 +35,18 @@ class ClientAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Sessions live in a higher layer: reach them through the reverse relation,
-        # counted in a subquery so the two counts do not multiply each other.
+        # Correlated subqueries, not joins: the page query counts only the rows it shows,
+        # and the changelist's COUNT(*) leaves them out. Sessions live in a higher layer:
+        # reach them through the reverse relation.
         session_model = Client._meta.get_field("sessions").related_model
-        sessions = session_model.objects.filter(client=OuterRef("pk"))
-        session_count = sessions.order_by().values("client").annotate(n=Count("pk")).values("n")
-        return (
-            super().get_queryset(request)
-            .annotate(members_n=Count("family_members", distinct=True))
-            .annotate(sessions_n=Coalesce(Subquery(session_count), 0))
+        return super().get_queryset(request).annotate(
+            members_n=count_of(FamilyMember),
+            sessions_n=count_of(session_model),
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        # The studio's own client search: every word must match a name, email or phone digits.
+        return queryset.search(search_term), False
 
     @admin.display(description="family", ordering="members_n")
     def member_count(self, obj: Client) -> int:

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from scheduling.models import PriceList, Resource, SessionType
-from studio.admin import COLOR_INPUT, color_swatch
+from studio.admin import COLOR_INPUT, StaffNamesMixin, color_swatch
 from studio.models import user_display_name
 
 
@@ -55,9 +55,9 @@ class SessionTypeForm(forms.ModelForm):
 
 
 @admin.register(SessionType)
-class SessionTypeAdmin(admin.ModelAdmin):
+class SessionTypeAdmin(StaffNamesMixin, admin.ModelAdmin):
     form = SessionTypeForm
-    list_display = ["name", "colour", "default_length_minutes", "price_list", "default_resource",
+    list_display = ["name", "colour", "length", "price_list", "default_resource",
                     "photographer", "assistant", "sort_order", "active"]
     list_filter = ["active", "price_list", "default_resource"]
     list_editable = ["sort_order", "active"]
@@ -76,6 +76,10 @@ class SessionTypeAdmin(admin.ModelAdmin):
     @admin.display(description="colour", ordering="color")
     def colour(self, obj: SessionType) -> str:
         return color_swatch(obj.color)
+
+    @admin.display(description="length", ordering="default_length_minutes")
+    def length(self, obj: SessionType) -> str:
+        return f"{obj.default_length_minutes} min"
 
     @admin.display(description="photographer", ordering="default_photographer__staff_profile__display_name")
     def photographer(self, obj: SessionType) -> str:

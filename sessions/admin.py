@@ -33,7 +33,7 @@ from sessions.models import (
     SessionTask,
     StatusChange,
 )
-from studio.admin import color_swatch
+from studio.admin import StaffNamesMixin, color_swatch
 from studio.models import StaffProfile, user_display_name
 from studio.timeutils import to_local
 
@@ -204,7 +204,7 @@ class PrimaryEventInline(admin.TabularInline):
     model = CalendarEvent
     verbose_name = "primary calendar row"
     verbose_name_plural = "calendar: primary row (follows the session's times, people and room)"
-    fields = ["description", "starts_at", "ends_at", "photographer", "assistant", "resource", "location",
+    fields = ["description", "starts_at", "ends_at", "photographer_name", "assistant_name", "resource", "location",
               "hidden"]
     readonly_fields = fields
     extra = 0
@@ -212,8 +212,16 @@ class PrimaryEventInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(is_primary=True).select_related(
-            "photographer", "assistant", "resource"
+            "photographer__staff_profile", "assistant__staff_profile", "resource"
         )
+
+    @admin.display(description="photographer")
+    def photographer_name(self, obj: CalendarEvent) -> str:
+        return user_display_name(obj.photographer) or "—"
+
+    @admin.display(description="assistant")
+    def assistant_name(self, obj: CalendarEvent) -> str:
+        return user_display_name(obj.assistant) or "—"
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -266,7 +274,7 @@ class ExtraEventFormSet(BaseInlineFormSet):
         self.service_done = True
 
 
-class ExtraEventInline(admin.TabularInline):
+class ExtraEventInline(StaffNamesMixin, admin.TabularInline):
     model = CalendarEvent
     formset = ExtraEventFormSet
     extra = 0
@@ -287,8 +295,15 @@ class ExtraEventInline(admin.TabularInline):
 class NoteInline(admin.TabularInline):
     model = SessionNote
     extra = 1
-    fields = ["text", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["text", "author_name", "created_at"]
+    readonly_fields = ["author_name", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author__staff_profile")
+
+    @admin.display(description="author")
+    def author_name(self, obj: SessionNote) -> str:
+        return user_display_name(obj.author) or "—"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "text":
@@ -296,12 +311,19 @@ class NoteInline(admin.TabularInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class TaskInline(admin.TabularInline):
+class TaskInline(StaffNamesMixin, admin.TabularInline):
     model = SessionTask
     extra = 1
-    fields = ["title", "due_date", "assignee", "done", "done_at", "done_by"]
-    readonly_fields = ["done_at", "done_by"]
+    fields = ["title", "due_date", "assignee", "done", "done_at", "done_by_name"]
+    readonly_fields = ["done_at", "done_by_name"]
     autocomplete_fields = ["assignee"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("assignee__staff_profile", "done_by__staff_profile")
+
+    @admin.display(description="done by")
+    def done_by_name(self, obj: SessionTask) -> str:
+        return user_display_name(obj.done_by) or "—"
 
 
 def save_task(*, task: SessionTask, changed: list[str], user) -> SessionTask:
@@ -438,7 +460,7 @@ class SessionAdminForm(forms.ModelForm):
 
 
 @admin.register(Session)
-class SessionAdmin(RollbackOnFailedPostMixin, admin.ModelAdmin):
+class SessionAdmin(StaffNamesMixin, RollbackOnFailedPostMixin, admin.ModelAdmin):
     form = SessionAdminForm
     list_display = ["number", "starts_at", "client", "description", "type_badge", "photographer_name",
                     "place", "status", "status_due_date", "flags"]
@@ -458,7 +480,7 @@ class SessionAdmin(RollbackOnFailedPostMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         number = ["session_number"] if obj is None else ["number"]
-        booked = [] if obj is None else [("booked_by", "booked_on")]
+        booked = [] if obj is None else [("booked_by_name", "booked_on")]
         return [
             ("Client", {"fields": ["client"]}),
             ("Session information", {"fields": [
@@ -476,7 +498,7 @@ class SessionAdmin(RollbackOnFailedPostMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ["session_number"]
-        return ["booked_by", "booked_on"]
+        return ["booked_by_name", "booked_on"]
 
     def get_inlines(self, request, obj):
         # A new session is booked first; its participants and calendar rows follow.
@@ -538,6 +560,10 @@ class SessionAdmin(RollbackOnFailedPostMixin, admin.ModelAdmin):
     @admin.display(description="session number")
     def session_number(self, obj) -> str:
         return "Assigned from the studio's sequence when you save."
+
+    @admin.display(description="booked by")
+    def booked_by_name(self, obj: Session) -> str:
+        return user_display_name(obj.booked_by) or "—"
 
     @admin.display(description="type", ordering="session_type__name")
     def type_badge(self, obj: Session) -> str:
@@ -659,7 +685,7 @@ class CalendarEventAdminForm(forms.ModelForm):
 
 
 @admin.register(CalendarEvent)
-class CalendarEventAdmin(RollbackOnFailedPostMixin, admin.ModelAdmin):
+class CalendarEventAdmin(StaffNamesMixin, RollbackOnFailedPostMixin, admin.ModelAdmin):
     form = CalendarEventAdminForm
     list_display = ["starts_at", "ends_at", "session", "client", "is_primary", "description",
                     "photographer_name", "assistant_name", "where", "hidden"]
@@ -760,14 +786,14 @@ class SessionParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionNote)
-class SessionNoteAdmin(admin.ModelAdmin):
+class SessionNoteAdmin(StaffNamesMixin, admin.ModelAdmin):
     list_display = ["created_at", "session", "author_name", "excerpt"]
     list_select_related = ["session__session_type", "author__staff_profile"]
     search_fields = ["text", "session__client__last_name"]
     autocomplete_fields = ["session"]
     date_hierarchy = "created_at"
-    fields = ["session", "text", "author", "created_at"]
-    readonly_fields = ["author", "created_at"]
+    fields = ["session", "text", "author_name", "created_at"]
+    readonly_fields = ["author_name", "created_at"]
 
     @admin.display(description="author", ordering="author__username")
     def author_name(self, obj: SessionNote) -> str:
@@ -791,15 +817,23 @@ class SessionNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionTask)
-class SessionTaskAdmin(admin.ModelAdmin):
+class SessionTaskAdmin(StaffNamesMixin, admin.ModelAdmin):
     list_display = ["title", "session", "due_date", "assignee_name", "done", "done_at"]
     list_filter = ["done", "due_date"]
     list_select_related = ["session__session_type", "assignee__staff_profile"]
     search_fields = ["title", "session__client__last_name"]
     autocomplete_fields = ["session", "assignee"]
-    fields = ["session", "title", "due_date", "assignee", "done", "done_at", "done_by", "created_by",
+    fields = ["session", "title", "due_date", "assignee", "done", "done_at", "done_by_name", "created_by_name",
               "created_at"]
-    readonly_fields = ["done_at", "done_by", "created_by", "created_at"]
+    readonly_fields = ["done_at", "done_by_name", "created_by_name", "created_at"]
+
+    @admin.display(description="done by")
+    def done_by_name(self, obj: SessionTask) -> str:
+        return user_display_name(obj.done_by) or "—"
+
+    @admin.display(description="created by")
+    def created_by_name(self, obj: SessionTask) -> str:
+        return user_display_name(obj.created_by) or "—"
 
     @admin.display(description="assignee", ordering="assignee__username")
     def assignee_name(self, obj: SessionTask) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from studio.models import WEEKDAYS, StaffProfile, StudioSettings, UserPreferences
+from studio.models import WEEKDAYS, StaffProfile, StudioSettings, UserPreferences, user_display_name
 
 User = get_user_model()
 
@@ -19,13 +20,49 @@ COLOR_INPUT = forms.TextInput(attrs={"type": "color", "style": "width: 4em; heig
 admin.site.site_header = "Studio administration"
 admin.site.site_title = "Studio admin"
 admin.site.index_title = "Studio settings, catalogue and records"
+# The changelists are wide (sessions, calendar rows); the index page lists every model.
+admin.site.enable_nav_sidebar = False
+
+
+class StaffAutocompleteJsonView(AutocompleteJsonView):
+    """Autocomplete results name staff as the studio does ("Ava Lindqvist"), not by username."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if isinstance(obj, User):
+            result["text"] = user_display_name(obj)
+        return result
+
+
+def staff_autocomplete_view(request):
+    return StaffAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = staff_autocomplete_view
+
+
+class StaffNamesMixin:
+    """Foreign keys to users show display names in selects and autocompletes."""
+
+    def _name_staff(self, formfield):
+        if formfield is not None and getattr(formfield, "queryset", None) is not None:
+            if formfield.queryset.model is User:
+                formfield.queryset = formfield.queryset.select_related("staff_profile")
+                formfield.label_from_instance = user_display_name
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._name_staff(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._name_staff(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
 def color_swatch(color: str, label: str = "") -> str:
     return format_html(
-        '<span style="display:inline-block;width:1em;height:1em;border-radius:3px;'
-        'vertical-align:middle;margin-right:.4em;border:1px solid rgba(0,0,0,.2);'
-        'background:{}"></span>{}',
+        '<span style="white-space:nowrap"><span style="display:inline-block;width:1em;height:1em;'
+        'border-radius:3px;vertical-align:middle;margin-right:.4em;border:1px solid rgba(0,0,0,.2);'
+        'background:{}"></span>{}</span>',
         color,
         label or color,
     )
@@ -65,7 +102,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "staff_profile__display_name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        return super().get_queryset(request).select_related("staff_profile").prefetch_related("groups")
 
     @admin.display(description="name", ordering="staff_profile__display_name")
     def display_name(self, obj) -> str:
@@ -158,9 +195,13 @@ class StudioSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserPreferences)
-class UserPreferencesAdmin(admin.ModelAdmin):
-    list_display = ["user", "use_session_wizard", "default_calendar_view"]
+class UserPreferencesAdmin(StaffNamesMixin, admin.ModelAdmin):
+    list_display = ["user_name", "use_session_wizard", "default_calendar_view"]
     list_filter = ["use_session_wizard", "default_calendar_view"]
-    list_select_related = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "default_calendar_people"]
+    list_select_related = ["user__staff_profile"]
+
+    @admin.display(description="user", ordering="user__username")
+    def user_name(self, obj: UserPreferences) -> str:
+        return user_display_name(obj.user)

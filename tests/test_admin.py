@@ -326,6 +326,7 @@ def test_it_keeps_booked_by_and_booked_on_out_of_the_form(manager_client, booked
     response = manager_client.get(change_url(booked))
     form = response.context["adminform"].form
     assert "booked_by" not in form.fields and "booked_on" not in form.fields
+    assert booked.booked_by.staff_profile.display_name in response.content.decode()
     assert "number" in form.fields
     add_form = manager_client.get(add_url(Session)).context["adminform"].form
     assert "number" not in add_form.fields
@@ -340,6 +341,16 @@ def test_it_changes_status_in_the_admin_with_history(manager_client, manager_use
     assert response.status_code == 302
     change = booked.status_changes.order_by("-id").first()
     assert (change.from_status, change.to_status, change.changed_by) == (SessionStatus.initial(), nxt, manager_user)
+
+
+def test_it_names_staff_by_display_name_in_autocompletes(manager_client, booked):
+    response = manager_client.get("/admin/autocomplete/", {
+        "app_label": "photo_sessions", "model_name": "session", "field_name": "photographer", "term": "pia",
+    })
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Pia Lens"]
+    page = manager_client.get(change_url(booked)).content.decode()
+    assert f'<option value="{booked.photographer_id}" selected>Pia Lens</option>' in page
 
 
 # Inlines ---------------------------------------------------------------------------------------
