@@ -25,6 +25,7 @@ from sessions import services
 from sessions.conflicts import ConflictError
 from sessions.models import (
     CalendarEvent,
+    ReminderDismissal,
     Session,
     SessionLogEntry,
     SessionNote,
@@ -35,7 +36,7 @@ from sessions.models import (
 )
 from studio.admin import StaffNamesMixin, color_swatch
 from studio.models import StaffProfile, user_display_name
-from studio.timeutils import to_local
+from studio.timeutils import elapsed, to_local
 
 BOOK_ANYWAY_HELP = (
     "Under the studio's Ask policy: save even though somebody or a room is already booked then."
@@ -430,8 +431,8 @@ class SessionAdminForm(forms.ModelForm):
                 )
             else:
                 if not fields.get("ends_at") and fields.get("starts_at") and fields.get("session_type"):
-                    fields["ends_at"] = fields["starts_at"] + timedelta(
-                        minutes=fields["session_type"].default_length_minutes
+                    fields["ends_at"] = elapsed(
+                        fields["starts_at"], timedelta(minutes=fields["session_type"].default_length_minutes)
                     )
                     cleaned["ends_at"] = fields["ends_at"]
                 self.saved_session = services.session_update(
@@ -844,6 +845,31 @@ class SessionTaskAdmin(StaffNamesMixin, admin.ModelAdmin):
         obj.pk = saved.pk
         obj._state.adding = False
         obj.refresh_from_db()
+
+    def get_search_results(self, request, queryset, search_term):
+        return _search_with_number(super().get_search_results(request, queryset, search_term),
+                                   queryset, search_term, "session__number")
+
+
+@admin.register(ReminderDismissal)
+class ReminderDismissalAdmin(admin.ModelAdmin):
+    """Who dismissed which on-screen reminder; deleting a row shows the reminder to them again."""
+
+    list_display = ["dismissed_at", "session", "user_name"]
+    list_select_related = ["session__session_type", "user__staff_profile"]
+    search_fields = ["user__username", "session__client__last_name"]
+    autocomplete_fields = ["session", "user"]
+    date_hierarchy = "dismissed_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="user", ordering="user__username")
+    def user_name(self, obj: ReminderDismissal) -> str:
+        return user_display_name(obj.user) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         return _search_with_number(super().get_search_results(request, queryset, search_term),
