@@ -432,6 +432,37 @@ def test_it_adds_notes_and_ticks_tasks_done_with_who_and_when(manager_client, ma
     assert task.done and task.done_at is not None and task.done_by == manager_user
 
 
+def test_it_adds_a_calendar_row_on_its_own_page_and_refuses_a_clash(manager_client, booked, block_conflicts):
+    other = factories.SessionFactory(description="Headshots", starts_at=at(13), ends_at=at(14))
+    data = {
+        "session": other.pk, "description": "Second look", "location": "City park",
+        "starts_at_0": DAY.isoformat(), "starts_at_1": "10:30", "ends_at_0": DAY.isoformat(), "ends_at_1": "11:00",
+        "photographer": booked.photographer_id,
+    }
+    Session.objects.filter(pk=other.pk).update(use_advanced_calendar=True)
+    response = manager_client.post(add_url(CalendarEvent), data)
+    assert response.status_code == 200
+    assert f"Pia Lens is already booked for session #{booked.number}" in response.content.decode()
+    assert not other.events.filter(is_primary=False).exists()
+    response = manager_client.post(add_url(CalendarEvent), {**data, "starts_at_1": "15:00", "ends_at_1": "16:00"})
+    assert response.status_code == 302
+    row = other.events.get(is_primary=False)
+    assert (row.description, to_local(row.starts_at).time()) == ("Second look", time(15, 0))
+    assert other.log_entries.filter(action="event.added").exists()
+
+
+def test_it_ticks_a_task_done_on_its_own_page(manager_client, manager_user, booked):
+    task = SessionTask.objects.create(session=booked, title="Send the gallery link")
+    data = form_data(manager_client.get(change_url(task)))
+    response = manager_client.post(change_url(task), {**data, "done": "on"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.done and task.done_by == manager_user and task.done_at is not None
+    response = manager_client.post(change_url(task), {**data, "done": ""})
+    task.refresh_from_db()
+    assert not task.done and task.done_at is None and task.done_by is None
+
+
 # Actions --------------------------------------------------------------------------------------
 
 
