@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PhotoSessionsConfig(AppConfig):
@@ -7,3 +8,8 @@ class PhotoSessionsConfig(AppConfig):
     label = "photo_sessions"
     verbose_name = "Photo sessions"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sessions.roles import sync_groups_after_migrate
+
+        post_migrate.connect(sync_groups_after_migrate, sender=self, dispatch_uid="photo_sessions_sync_groups")

@@ -44,9 +44,12 @@ def create_groups(apps, schema_editor):
 
     # Permissions are normally created after migrate; make sure they exist now.
     for config in global_apps.get_app_configs():
-        config.models_module = True
-        create_permissions(config, verbosity=0, apps=apps)
-        config.models_module = None
+        original = config.models_module
+        config.models_module = original or True
+        try:
+            create_permissions(config, verbosity=0, apps=apps)
+        finally:
+            config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
