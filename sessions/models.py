@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from clients.models import Client, FamilyMember
 from scheduling.models import PriceList, Resource, SessionType
-from studio.timeutils import add_work_days, elapsed
+from studio.timeutils import add_work_days, elapsed, to_local
 
 # The calendar rule, in one place: on-hold and cancelled sessions are not on the calendar.
 ON_CALENDAR = {"on_hold": False, "cancelled": False}
@@ -291,7 +291,7 @@ class CalendarEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.description or self.session} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.description or self.session} {to_local(self.starts_at):%Y-%m-%d %H:%M}"
 
     @property
     def place(self) -> str:
@@ -382,7 +382,7 @@ class SessionLogEntry(models.Model):
         indexes = [models.Index(fields=["session", "-at"], name="sessionlog_session_idx")]
 
     def __str__(self) -> str:
-        return f"{self.action} by {self.user} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.action} by {self.user} at {to_local(self.at):%Y-%m-%d %H:%M}"
 
 
 class ReminderDismissal(models.Model):
