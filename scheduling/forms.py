@@ -24,7 +24,7 @@ from sessions.forms import (
     StaffChoiceField,
     TimeInput,
 )
-from studio.timeutils import NonexistentTime, make_local
+from studio.formtimes import clean_local_span
 
 User = get_user_model()
 
@@ -287,20 +287,7 @@ class SessionStepForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("session_date"), data.get("start_time"), data.get("end_time")
-        data["starts_at"] = data["ends_at"] = None
-        if day and start:
-            try:
-                data["starts_at"] = make_local(day, start)
-            except NonexistentTime as exc:
-                self.add_error("start_time", str(exc))
-        if day and end:
-            try:
-                data["ends_at"] = make_local(day, end)
-            except NonexistentTime as exc:
-                self.add_error("end_time", str(exc))
-        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
-            self.add_error("end_time", "End Time must be after Start Time.")
+        clean_local_span(self, data, date_field="session_date")
         data["location"] = (data.get("location") or "").strip()
         data["description"] = (data.get("description") or "").strip()
         if data.get("camera_room") and data["location"]:

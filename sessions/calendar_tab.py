@@ -31,8 +31,9 @@ from sessions.conflicts import ConflictError
 from sessions.forms import DateInput, StaffChoiceField, TimeInput
 from sessions.models import CalendarEvent, Session
 from sessions.views import record_context
+from studio.formtimes import clean_local_span
 from studio.models import user_display_name
-from studio.timeutils import NonexistentTime, make_local, to_local
+from studio.timeutils import NonexistentTime, to_local
 
 VIEW_PERM = "photo_sessions.view_session"
 CHANGE_SESSION = "photo_sessions.change_session"
@@ -135,20 +136,7 @@ class EventForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("event_date"), data.get("start_time"), data.get("end_time")
-        data["starts_at"] = data["ends_at"] = None
-        if day and start:
-            try:
-                data["starts_at"] = make_local(day, start)
-            except NonexistentTime as exc:
-                self.add_error("start_time", str(exc))
-        if day and end:
-            try:
-                data["ends_at"] = make_local(day, end)
-            except NonexistentTime as exc:
-                self.add_error("end_time", str(exc))
-        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
-            self.add_error("end_time", "End Time must be after Start Time.")
+        clean_local_span(self, data, date_field="event_date")
         data["description"] = (data.get("description") or "").strip()
         data["location"] = (data.get("location") or "").strip()
         if data.get("resource") and data["location"]:

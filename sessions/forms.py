@@ -13,8 +13,9 @@ from clients.models import Relationship
 from scheduling.models import Resource, SessionType
 from sessions import selectors
 from sessions.models import Session, SessionStatus
+from studio.formtimes import clean_local_span
 from studio.models import user_display_name
-from studio.timeutils import NonexistentTime, make_local, to_local
+from studio.timeutils import to_local
 
 MAX_REMINDER_MINUTES = 60 * 24 * 14
 
@@ -243,20 +244,7 @@ class SessionForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("session_date"), data.get("start_time"), data.get("end_time")
-        data["starts_at"] = data["ends_at"] = None
-        if day and start:
-            try:
-                data["starts_at"] = make_local(day, start)
-            except NonexistentTime as exc:
-                self.add_error("start_time", str(exc))
-        if day and end:
-            try:
-                data["ends_at"] = make_local(day, end)
-            except NonexistentTime as exc:
-                self.add_error("end_time", str(exc))
-        if data["starts_at"] and data["ends_at"] and data["ends_at"] <= data["starts_at"]:
-            self.add_error("end_time", "End Time must be after Start Time.")
+        clean_local_span(self, data, date_field="session_date")
         if data.get("camera_room") and data.get("location"):
             self.add_error("location", "Choose a camera room or type a location, not both.")
         if data.get("reminder") and data.get("reminder_minutes") is None and "reminder_minutes" not in self.errors:

@@ -50,3 +50,33 @@ def test_it_books_a_redo_at_the_same_wall_clock_time_a_week_later(front_desk_use
     assert to_local(redo.starts_at).strftime("%Y-%m-%d %H:%M") == "2026-11-01 10:00"
     assert redo.ends_at - redo.starts_at == original.ends_at - original.starts_at
     assert redo.redo and redo.redo_of == original
+
+
+class SpanForm:
+    """Just enough of a form for clean_local_span: it records errors by field."""
+
+    def __init__(self):
+        self.errors: dict[str, list[str]] = {}
+
+    def add_error(self, field, message):
+        self.errors.setdefault(field, []).append(message)
+
+
+def test_it_checks_times_as_instants_on_dst_nights():
+    from datetime import UTC, datetime
+
+    from studio.formtimes import clean_local_span
+
+    form = SpanForm()
+    data = {"day": FALL_BACK, "start_time": time(1, 30), "end_time": time(1, 15)}
+    clean_local_span(form, data, date_field="day")
+    # Both read as the first (CDT) occurrence, so the end is before the start.
+    assert form.errors == {"end_time": ["End Time must be after Start Time."]}
+
+    form = SpanForm()
+    data = {"day": SPRING_FORWARD, "start_time": time(2, 30), "end_time": time(4, 0)}
+    clean_local_span(form, data, date_field="day")
+    assert form.errors == {
+        "start_time": ["02:30 AM does not exist on March 08, 2026: the clocks go forward that night."]
+    }
+    assert data["ends_at"] == datetime(2026, 3, 8, 9, 0, tzinfo=UTC)
