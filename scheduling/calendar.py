@@ -494,6 +494,7 @@ class TimeGrid:
     hours: list[tuple[int, str]]  # (minutes from the top of the grid, "9 AM")
     grouped: bool
     opens: int  # minutes from the top of the grid where open hours begin
+    hidden_columns: int = 0  # people or resources left out for want of room
 
     @property
     def minutes(self) -> int:
@@ -529,6 +530,24 @@ def _skipped_minutes(day: date, start: int, end: int, slot: int) -> set[int]:
     return skipped
 
 
+MAX_GROUPED_COLUMNS = 56  # side-by-side columns in one grid, over all its days
+
+
+def column_limit(day_count: int) -> int:
+    """People or resources per day: 24 in the day view, 8 a day in a week."""
+    return min(24, max(3, MAX_GROUPED_COLUMNS // max(day_count, 1)))
+
+
+def pick_columns(candidates: Sequence, is_busy, limit: int) -> tuple[list, int]:
+    """The first ``limit`` candidates, those with bookings first (order otherwise kept)."""
+    candidates = list(candidates)
+    if len(candidates) <= limit:
+        return candidates, 0
+    ranked = sorted(candidates, key=lambda c: not is_busy(c))[:limit]
+    keep = {id(c) for c in ranked}
+    return [c for c in candidates if id(c) in keep], len(candidates) - limit
+
+
 def _day_columns(day: date, group: str, people, resources, need_other: bool,
                  scope_person, scope_resource) -> list[Column]:
     if group == "person":
@@ -557,14 +576,25 @@ def build_time_grid(
     scope_person: StaffProfile | None = None,
     scope_resource=None,
 ) -> TimeGrid:
-    """Columns for each day (and person or resource when grouped) with items placed and lanes set."""
+    """Columns for each day (and person or resource when grouped) with items placed and lanes set.
+
+    Grouped, ``people`` / ``resources`` are the candidates (the chosen ones, or
+    everyone on the calendar). At most ``column_limit(len(days))`` of them get
+    a column each day, those with something booked first; the grid says how
+    many were left out. The "other" column holds what none of the candidates has.
+    """
     person_ids = {p.user_id for p in people}
     resource_ids = {r.pk for r in resources}
     need_other = False
+    hidden = 0
     if group == "person":
         need_other = any(not (item.person_ids() & person_ids) for item in items)
+        busy = set().union(*(item.person_ids() for item in items)) if items else set()
+        people, hidden = pick_columns(people, lambda p: p.user_id in busy, column_limit(len(days)))
     elif group == "resource":
         need_other = any(item.resource_id not in resource_ids for item in items)
+        busy = {item.resource_id for item in items}
+        resources, hidden = pick_columns(resources, lambda r: r.pk in busy, column_limit(len(days)))
     dst = {c.day: c for c in dst_changes(days)}
 
     columns: list[Column] = []
@@ -644,7 +674,7 @@ def build_time_grid(
     hours = [(h * 60 - start, hour_label(h)) for h in range(start // 60, end // 60)]
     return TimeGrid(start=start, end=end, slot_minutes=slot_minutes, columns=columns,
                     day_headers=headers, hours=hours, grouped=group != "date",
-                    opens=max(0, opens - start))
+                    opens=max(0, opens - start), hidden_columns=hidden)
 
 
 # ---- Month ------------------------------------------------------------------

@@ -255,6 +255,27 @@ def test_it_shows_only_the_chosen_people_as_columns(front_desk_client, photograp
     assert set(columns) == {("2026-06-10", f"person-{photographer_user.pk}")}
 
 
+def test_it_keeps_grouped_columns_readable_on_a_big_studio(front_desk_client, photographer_user):
+    crew = [factories.photographer(username=f"crew{n:02d}", first_name="Crew", last_name=f"Member {n:02d}")
+            for n in range(30)]
+    busy = crew[-1]  # last by name: shown because it has a booking
+    booked = SessionFactory(starts_at=local_dt(DAY, 9), photographer=busy)
+    page = html(get(front_desk_client, view="day", date="2026-06-10", group="person"))
+    people = [key for _, key in grid_columns(page) if key.startswith("person-")]
+    assert len(people) == 24
+    assert f"person-{busy.pk}" in people
+    assert primary(booked).pk in grid_columns(page)[("2026-06-10", f"person-{busy.pk}")]
+    # 30 crew + the photographer fixture + the front desk user: 32 on the calendar.
+    assert "8 more people" in page and "left out to keep the columns readable" in page
+    week = grid_columns(html(get(front_desk_client, view="week", date="2026-06-10", group="person")))
+    assert len([key for day, key in week if day == "2026-06-10"]) == 8
+    # Chosen people are all shown when they fit.
+    chosen = [p.pk for p in crew[:5]]
+    page = html(get(front_desk_client, view="week", date="2026-06-10", group="person", people=chosen))
+    assert {key for _, key in grid_columns(page)} == {f"person-{pk}" for pk in chosen}
+    assert "left out" not in page
+
+
 def test_it_links_empty_slots_to_the_wizard_with_date_time_and_person(front_desk_client, photographer_user,
                                                                       assistant_user, room):
     page = html(get(front_desk_client, view="day", date="2026-06-10", group="person"))
