@@ -17,8 +17,15 @@
   if (!box || !url || !window.fetch) return;
 
   var POLL_MS = 60 * 1000;
+  // A front desk that booked a busy day can have many reminders at once: show the
+  // soonest few and fold the rest behind one button rather than filling the page.
+  var MAX_VISIBLE = 3;
   var shown = {};      // session id -> alert element
   var dismissed = {};  // ids dismissed on this page, ignored until the server agrees
+  var expanded = false;
+  var more = el("button", "btn btn-sm btn-outline-dark mb-2 reminder-more d-none");
+  more.type = "button";
+  more.addEventListener("click", function () { expanded = !expanded; fold(); });
 
   function csrfToken() {
     if (window.Studio && window.Studio.csrfToken) return window.Studio.csrfToken();
@@ -92,6 +99,22 @@
         delete shown[id];
       }
     });
+    fold();
+  }
+
+  function fold() {
+    var alerts = box.querySelectorAll(".reminder-alert");
+    var hidden = 0;
+    alerts.forEach(function (alert, index) {
+      var hide = !expanded && index >= MAX_VISIBLE;
+      alert.classList.toggle("d-none", hide);
+      if (hide) hidden += 1;
+    });
+    var extra = alerts.length - MAX_VISIBLE;
+    more.classList.toggle("d-none", extra <= 0);
+    more.textContent = expanded ? "Show fewer reminders"
+      : "Show " + hidden + " more reminder" + (hidden === 1 ? "" : "s");
+    box.appendChild(more);
   }
 
   function dismissOne(item, alert, button) {
@@ -105,6 +128,7 @@
       dismissed[item.id] = true;
       alert.remove();
       delete shown[item.id];
+      fold();
     }).catch(function () {
       button.disabled = false;
       var note = alert.querySelector(".reminder-error") || el("div", "small text-danger w-100 reminder-error");
