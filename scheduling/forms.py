@@ -19,9 +19,9 @@ from scheduling.models import Resource, SessionType
 from sessions import selectors
 from sessions.forms import (
     MAX_REMINDER_MINUTES,
+    BookingFieldsForm,
     DateInput,
     ParticipantsField,
-    StaffChoiceField,
     TimeInput,
 )
 from studio.formtimes import clean_local_span
@@ -219,21 +219,19 @@ class ClientDetailsStepForm(forms.Form):
 # ---- Step 3: the session --------------------------------------------------------------
 
 
-class SessionStepForm(forms.Form):
+class SessionStepForm(BookingFieldsForm):
     """Type, Session Date, Start Time (free slots offered), End Time, people, room, description.
 
     ``cleaned_data`` gains ``starts_at`` and ``ends_at`` (aware; ``ends_at``
     is None when End Time is empty: the service adds the type's length).
     """
 
+    field_order = ["session_type", *BookingFieldsForm.base_fields]
+
     session_type = forms.ModelChoiceField(
         label="Type", queryset=selectors.active_session_types(), empty_label=None, widget=TypeSelect,
         error_messages={"required": "Choose a session type.",
                         "invalid_choice": "Choose one of the session types in the list."},
-    )
-    session_date = forms.DateField(
-        label="Session Date", widget=DateInput(),
-        error_messages={"required": "Enter the session date.", "invalid": "Enter a valid date."},
     )
     start_time = forms.TimeField(
         label="Start Time", widget=TimeInput(),
@@ -245,18 +243,6 @@ class SessionStepForm(forms.Form):
         help_text="Leave empty for the type's length.",
         error_messages={"invalid": "Enter a valid time."},
     )
-    photographer = StaffChoiceField(
-        label="Photographer", queryset=selectors.staff_users(photographers=True), required=False,
-        empty_label="— None —",
-    )
-    assistant = StaffChoiceField(
-        label="Assistant", queryset=selectors.staff_users(assistants=True, photographers=True),
-        required=False, empty_label="— None —",
-    )
-    camera_room = forms.ModelChoiceField(
-        label="Camera Room", queryset=selectors.active_rooms(), required=False, empty_label="— None —",
-    )
-    location = forms.CharField(label="or type a location", max_length=200, required=False)
     description = forms.CharField(label="Description", max_length=200, required=False)
     reminder = forms.BooleanField(label="Reminder", required=False,
                                   help_text="Show an on-screen reminder before the session starts.")

@@ -90,19 +90,13 @@ class BootstrapFormMixin:
         field.widget.attrs["aria-invalid"] = "true"
 
 
-class SessionForm(BootstrapFormMixin, forms.Form):
-    """The General and Participants tabs of a session record, new or saved.
+class BookingFieldsForm(forms.Form):
+    """When, who and where: the fields the session record and the wizards share.
 
-    ``cleaned_data`` gains ``starts_at`` and ``ends_at`` (aware, the studio's
-    zone; ``ends_at`` is None when End Time is left empty).
+    Subclasses reword a field by declaring it again; clean() builds the instants
+    with studio.formtimes.clean_local_span.
     """
 
-    description = forms.CharField(label="Description", max_length=200, required=False)
-    session_type = forms.ModelChoiceField(
-        label="Type", queryset=selectors.active_session_types(), empty_label=None,
-        error_messages={"required": "Choose a session type.",
-                        "invalid_choice": "Choose one of the session types in the list."},
-    )
     session_date = forms.DateField(
         label="Session Date", widget=DateInput(),
         error_messages={"required": "Enter the session date.", "invalid": "Enter a valid date."},
@@ -128,6 +122,24 @@ class SessionForm(BootstrapFormMixin, forms.Form):
         label="Camera Room", queryset=selectors.active_rooms(), required=False, empty_label="— None —",
     )
     location = forms.CharField(label="or type a location", max_length=200, required=False)
+
+
+class SessionForm(BootstrapFormMixin, BookingFieldsForm):
+    """The General and Participants tabs of a session record, new or saved.
+
+    ``cleaned_data`` gains ``starts_at`` and ``ends_at`` (aware, the studio's
+    zone; ``ends_at`` is None when End Time is left empty).
+    """
+
+    # The help page's order: Description and Type come before the shared fields.
+    field_order = ["description", "session_type", *BookingFieldsForm.base_fields]
+
+    description = forms.CharField(label="Description", max_length=200, required=False)
+    session_type = forms.ModelChoiceField(
+        label="Type", queryset=selectors.active_session_types(), empty_label=None,
+        error_messages={"required": "Choose a session type.",
+                        "invalid_choice": "Choose one of the session types in the list."},
+    )
     number = forms.IntegerField(
         label="Session Number", min_value=1, max_value=9_223_372_036_854_775_807, required=False,
         error_messages={"min_value": "Session number must be a positive whole number.",
